@@ -1,7 +1,70 @@
 package io.jtun.cli;
 
+import io.jtun.ExitCode;
+import io.jtun.JtunException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/** Entry point: dispatches to a command and turns every failure into a message and an exit code. */
 public final class Main {
-    public static void main(String[] args) {
-        System.out.println("jtun");
+    static final String VERSION = "0.1.0";
+
+    private static final String USAGE = """
+            jtun %s - a userspace VPN for Linux
+
+            Usage: jtun COMMAND [OPTIONS]
+
+            Commands:
+              monitor   create (or attach to) a TUN/TAP device and print every packet it receives
+              doctor    check this machine for what jtun needs, with a fix for each problem
+              version   print the version
+              help      print this text
+
+            Run 'jtun COMMAND --help' for a command's options.
+            """.formatted(VERSION);
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv).code());
+    }
+
+    static ExitCode run(String[] argv) {
+        if (argv.length == 0) {
+            System.err.print(USAGE);
+            return ExitCode.USAGE;
+        }
+        String command = argv[0];
+        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        try {
+            return switch (command) {
+                case "monitor" -> MonitorCommand.run(rest);
+                case "doctor" -> DoctorCommand.run(rest);
+                case "version", "--version" -> {
+                    System.out.println("jtun " + VERSION);
+                    yield ExitCode.OK;
+                }
+                case "help", "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    yield ExitCode.OK;
+                }
+                default -> throw new JtunException(ExitCode.USAGE,
+                        "unknown command '" + command + "' (see: jtun help)");
+            };
+        } catch (JtunException e) {
+            System.err.println("jtun: " + e.getMessage());
+            return e.exitCode();
+        } catch (UncheckedIOException e) {
+            System.err.println("jtun: " + e.getCause().getMessage());
+            return ExitCode.FAILURE;
+        } catch (RuntimeException | Error e) {
+            System.err.println("jtun: internal error: " + e
+                    + " (this is a bug; run with JTUN_DEBUG=1 for details and report it)");
+            if (System.getenv("JTUN_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            return ExitCode.FAILURE;
+        }
     }
 }

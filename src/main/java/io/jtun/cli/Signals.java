@@ -1,0 +1,18 @@
+package io.jtun.cli;
+
+import sun.misc.Signal;
+
+/**
+ * Routes SIGINT and SIGTERM to a stop action. Handling them ourselves (rather than in a
+ * shutdown hook) lets the command finish its own cleanup and exit with status 0, which is what
+ * a service manager expects of a requested stop.
+ */
+final class Signals {
+    private Signals() {
+    }
+
+    static void onTermination(Runnable stop) {
+        Signal.handle(new Signal("INT"), signal -> stop.run());
+        Signal.handle(new Signal("TERM"), signal -> stop.run());
+    }
+}

@@ -1,0 +1,377 @@
+package io.jtun.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Thin, typed downcalls into the C library; the only class in jtun that builds method handles.
+ *
+ * <p>Every call that can fail captures {@code errno} in the same native call (reading it later
+ * would race with the JVM's own libc use) and turns {@code -1} into a {@link SysException}.
+ * Calls that may block in the kernel ({@code read}, {@code poll}, ...) are plain downcalls:
+ * they pin a virtual thread, so callers run them on platform threads.
+ */
+public final class Libc {
+    // open(2) flags
+    public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+
+    // fcntl(2)
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+
+    // poll(2)
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+    public static final short POLLNVAL = 0x20;
+
+    // socket(2)
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = O_CLOEXEC;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_SNDBUF = 7;
+
+    /** struct pollfd { int fd; short events; short revents; } */
+    public static final StructLayout POLLFD = MemoryLayout.structLayout(
+            JAVA_INT.withName("fd"),
+            JAVA_SHORT.withName("events"),
+            JAVA_SHORT.withName("revents"));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    /** One errno capture area per thread, so concurrent calls never see each other's errno. */
+    private static final ThreadLocal<MemorySegment> CAPTURE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+
+    private static final MethodHandle OPEN = failing("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = failing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = failing("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = failing("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle IOCTL_PTR = failing("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_LONG = failing("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FCNTL = failing("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle POLL = failing("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle PIPE2 = failing("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SOCKET = failing("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = failing("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO = failing("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECV = failing("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = failing("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle IF_NAMETOINDEX = failing("if_nametoindex",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle GETEUID = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Libc() {
+    }
+
+    private static MethodHandle failing(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = CAPTURE_ERRNO;
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        // With errno capture the handle takes the capture segment as its first argument.
+        return LINKER.downcallHandle(symbol(name), descriptor, options);
+    }
+
+    private static MethodHandle plain(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol(name), descriptor);
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    }
+
+    private static MemorySegment capture() {
+        return CAPTURE.get();
+    }
+
+    /** errno of the last failing call made through this class on the current thread. */
+    private static int lastErrno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
+    private static int check(String call, int result, MemorySegment capture) {
+        if (result == -1) {
+            throw new SysException(call, lastErrno(capture));
+        }
+        return result;
+    }
+
+    private static long check(String call, long result, MemorySegment capture) {
+        if (result == -1) {
+            throw new SysException(call, lastErrno(capture));
+        }
+        return result;
+    }
+
+    /** Wraps a Throwable escaping invokeExact, which for these handles can only be an Error. */
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    public static int open(String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cPath = arena.allocateFrom(path);
+            MemorySegment capture = capture();
+            int fd = (int) OPEN.invokeExact(capture, cPath, flags, 0);
+            return check("open(" + path + ")", fd, capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            MemorySegment capture = capture();
+            check("close", (int) CLOSE.invokeExact(capture, fd), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * read(2) into {@code buf}. Returns the byte count, or -1 when the descriptor is non-blocking
+     * and has nothing to read (EAGAIN); EINTR is retried.
+     */
+    public static long read(int fd, MemorySegment buf, long length) {
+        try {
+            MemorySegment capture = capture();
+            while (true) {
+                long n = (long) READ.invokeExact(capture, fd, buf, length);
+                if (n >= 0) {
+                    return n;
+                }
+                int errno = lastErrno(capture);
+                if (errno == Errno.EAGAIN) {
+                    return -1;
+                }
+                if (errno != Errno.EINTR) {
+                    throw new SysException("read", errno);
+                }
+            }
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * write(2) from {@code buf}. Returns the byte count, or -1 when a non-blocking descriptor
+     * cannot take it now (EAGAIN); EINTR is retried.
+     */
+    public static long write(int fd, MemorySegment buf, long length) {
+        try {
+            MemorySegment capture = capture();
+            while (true) {
+                long n = (long) WRITE.invokeExact(capture, fd, buf, length);
+                if (n >= 0) {
+                    return n;
+                }
+                int errno = lastErrno(capture);
+                if (errno == Errno.EAGAIN) {
+                    return -1;
+                }
+                if (errno != Errno.EINTR) {
+                    throw new SysException("write", errno);
+                }
+            }
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** ioctl(2) whose argument is a pointer to {@code arg}. */
+    public static int ioctl(int fd, long request, MemorySegment arg, String what) {
+        try {
+            MemorySegment capture = capture();
+            return check(what, (int) IOCTL_PTR.invokeExact(capture, fd, request, arg), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** ioctl(2) whose argument is passed by value (TUNSETPERSIST, TUNSETOWNER, TUNSETOFFLOAD). */
+    public static int ioctl(int fd, long request, long value, String what) {
+        try {
+            MemorySegment capture = capture();
+            return check(what, (int) IOCTL_LONG.invokeExact(capture, fd, request, value), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void setNonBlocking(int fd, boolean nonBlocking) {
+        try {
+            MemorySegment capture = capture();
+            int flags = check("fcntl(F_GETFL)", (int) FCNTL.invokeExact(capture, fd, F_GETFL, 0), capture);
+            int wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+            if (wanted != flags) {
+                check("fcntl(F_SETFL)", (int) FCNTL.invokeExact(capture, fd, F_SETFL, wanted), capture);
+            }
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * poll(2) over {@code count} {@link #POLLFD} entries. Returns how many have events; 0 on
+     * timeout or when a signal interrupted the wait (the caller loops and re-checks its state).
+     */
+    public static int poll(MemorySegment fds, int count, int timeoutMillis) {
+        try {
+            MemorySegment capture = capture();
+            int n = (int) POLL.invokeExact(capture, fds, (long) count, timeoutMillis);
+            if (n == -1 && lastErrno(capture) == Errno.EINTR) {
+                return 0;
+            }
+            return check("poll", n, capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** pipe2(2): returns {read end, write end}. */
+    public static int[] pipe(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fds = arena.allocate(JAVA_INT, 2);
+            MemorySegment capture = capture();
+            check("pipe2", (int) PIPE2.invokeExact(capture, fds, flags), capture);
+            return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        try {
+            MemorySegment capture = capture();
+            return check("socket", (int) SOCKET.invokeExact(capture, domain, type, protocol), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void bind(int fd, MemorySegment address, int addressLength) {
+        try {
+            MemorySegment capture = capture();
+            check("bind", (int) BIND.invokeExact(capture, fd, address, addressLength), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long sendto(int fd, MemorySegment buf, long length, int flags, MemorySegment address,
+            int addressLength) {
+        try {
+            MemorySegment capture = capture();
+            while (true) {
+                long n = (long) SENDTO.invokeExact(capture, fd, buf, length, flags, address, addressLength);
+                if (n != -1 || lastErrno(capture) != Errno.EINTR) {
+                    return check("sendto", n, capture);
+                }
+            }
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** recv(2); EINTR is retried. */
+    public static long recv(int fd, MemorySegment buf, long length, int flags) {
+        try {
+            MemorySegment capture = capture();
+            while (true) {
+                long n = (long) RECV.invokeExact(capture, fd, buf, length, flags);
+                if (n != -1 || lastErrno(capture) != Errno.EINTR) {
+                    return check("recv", n, capture);
+                }
+            }
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void setsockopt(int fd, int level, int option, int value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
+            MemorySegment capture = capture();
+            check("setsockopt", (int) SETSOCKOPT.invokeExact(capture, fd, level, option, v, (int) JAVA_INT.byteSize()),
+                    capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The interface index of {@code name}, or 0 when no interface has that name. */
+    public static int ifNameToIndex(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cName = arena.allocateFrom(name);
+            MemorySegment capture = capture();
+            return (int) IF_NAMETOINDEX.invokeExact(capture, cName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The C library's text for an errno value ("No such file or directory"). */
+    public static synchronized String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(Integer.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}
