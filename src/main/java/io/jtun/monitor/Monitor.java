@@ -22,8 +22,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packet monitor: opens a device, prints a line per packet, optionally records a pcap file
@@ -41,7 +39,7 @@ public final class Monitor {
     private final PrintStream out;
     private final PrintStream status;
     private final int[] wakePipe = Libc.pipe(Libc.O_CLOEXEC | Libc.O_NONBLOCK);
-    private final CountDownLatch finished = new CountDownLatch(1);
+    private boolean pipeOpen = true;
     private final ZoneId zone = ZoneId.systemDefault();
     private volatile boolean stopping;
 
@@ -60,41 +58,45 @@ public final class Monitor {
         this.status = status;
     }
 
-    /** Asks the loop to end; safe from any thread, including signal handlers. */
-    public void stop() {
+    /** Asks the loop to end; safe from any thread, including signal handlers, and idempotent. */
+    public synchronized void stop() {
         stopping = true;
-        try (Arena arena = Arena.ofConfined()) {
-            Libc.write(wakePipe[1], arena.allocate(1), 1);
+        if (pipeOpen) {
+            try (Arena arena = Arena.ofConfined()) {
+                Libc.write(wakePipe[1], arena.allocate(1), 1);
+            }
         }
     }
 
-    /** Waits until {@link #run()} has cleaned up, at most the given time. */
-    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
-        return finished.await(timeout, unit);
+    private synchronized void closeWakePipe() {
+        pipeOpen = false;
+        Libc.close(wakePipe[0]);
+        Libc.close(wakePipe[1]);
     }
 
     /** Opens and configures the device, then captures until {@link #stop()}. */
     public void run() {
-        try (TunDevice device = TunDevice.open(options.device());
-                PcapWriter pcap = options.pcap() == null ? null : new PcapWriter(options.pcap(), linkType(device));
-                Arena arena = Arena.ofConfined()) {
+        try (TunDevice device = TunDevice.open(options.device())) {
             configure(device);
-            status.println("jtun monitor: listening on " + device.name() + " (" + device.mode()
-                    + (device.queueCount() > 1 ? ", " + device.queueCount() + " queues" : "") + ")"
-                    + (options.addresses().isEmpty() ? "" : " with " + options.addresses())
-                    + (options.pcap() == null ? "" : ", writing " + options.pcap())
-                    + (options.respond() ? ", answering pings" : "") + "; Ctrl-C to stop");
-            status.flush();
-            capture(device, pcap, arena);
+            try (PcapWriter pcap = options.pcap() == null ? null : new PcapWriter(options.pcap(), linkType(device));
+                    Arena arena = Arena.ofConfined()) {
+                status.println("jtun monitor: listening on " + device.name() + " (" + device.mode()
+                        + (device.queueCount() > 1 ? ", " + device.queueCount() + " queues" : "") + ")"
+                        + (options.addresses().isEmpty() ? "" : " with " + options.addresses())
+                        + (options.pcap() == null ? "" : ", writing " + options.pcap())
+                        + (options.respond() ? ", answering pings" : "") + "; Ctrl-C to stop");
+                status.flush();
+                capture(device, pcap, arena);
+            } finally {
+                out.flush();
+                status.println("jtun monitor: " + packets + " packets, " + bytes + " bytes"
+                        + (options.respond() ? ", " + replies + " replies sent" : "")
+                        + (writeFailures > 0 ? ", " + writeFailures + " replies not written" : "")
+                        + (options.persist() ? "; " + device.name() + " kept (persistent)" : ""));
+                status.flush();
+            }
         } finally {
-            Libc.close(wakePipe[0]);
-            Libc.close(wakePipe[1]);
-            status.println("jtun monitor: " + packets + " packets, " + bytes + " bytes"
-                    + (options.respond() ? ", " + replies + " replies sent" : "")
-                    + (writeFailures > 0 ? ", " + writeFailures + " replies not written" : "")
-                    + (options.persist() ? "; device kept (persistent)" : ""));
-            status.flush();
-            finished.countDown();
+            closeWakePipe();
         }
     }
 

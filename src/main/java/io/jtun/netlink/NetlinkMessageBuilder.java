@@ -39,10 +39,6 @@ final class NetlinkMessageBuilder {
         return type;
     }
 
-    int flags() {
-        return Short.toUnsignedInt(buffer.get(JAVA_SHORT_UNALIGNED, 6));
-    }
-
     /** struct ifinfomsg: family, pad, type, index, flags, change. */
     NetlinkMessageBuilder ifinfomsg(int family, int index, int flags, int change) {
         long at = reserve(IFINFOMSG_SIZE);

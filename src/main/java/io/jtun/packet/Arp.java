@@ -24,8 +24,6 @@ final class Arp {
     static final int OP_REVERSE_REQUEST = 3;
     static final int OP_REVERSE_REPLY = 4;
 
-    private static final int HEX_PROTOCOL_WIDTH = 4;
-
     private Arp() {
     }
 
@@ -48,9 +46,8 @@ final class Arp {
             return;
         }
         if (!isEthernetIpv4(b, off)) {
-            String protocol = Integer.toHexString(Bytes.u16(b, off + OFF_PROTOCOL_TYPE));
             out.append("hardware type ").append(Bytes.u16(b, off + OFF_HARDWARE_TYPE))
-                    .append(", protocol 0x").append("0".repeat(HEX_PROTOCOL_WIDTH - protocol.length())).append(protocol)
+                    .append(", protocol ").append(HexDump.word(Bytes.u16(b, off + OFF_PROTOCOL_TYPE)))
                     .append(", length ").append(len);
             return;
         }

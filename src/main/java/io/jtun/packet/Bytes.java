@@ -1,5 +1,7 @@
 package io.jtun.packet;
 
+import java.util.Arrays;
+
 /**
  * Big-endian (network order) field access on byte arrays. Callers check bounds first; these
  * helpers stay tiny so the JIT inlines them into the decoders.
@@ -24,7 +26,7 @@ public final class Bytes {
 
     /** Unsigned big-endian 32-bit value at {@code off}; a long because Java has no unsigned int. */
     public static long u32(byte[] b, int off) {
-        return ((long) u16(b, off) << (2 * BITS_PER_BYTE) | u16(b, off + 2)) & U32_MASK;
+        return ((long) u16(b, off) << Short.SIZE | u16(b, off + Short.BYTES)) & U32_MASK;
     }
 
     /** Stores the low 16 bits of {@code value} big-endian at {@code off}. */
@@ -35,8 +37,8 @@ public final class Bytes {
 
     /** Stores the low 32 bits of {@code value} big-endian at {@code off}. */
     public static void put32(byte[] b, int off, long value) {
-        put16(b, off, (int) (value >>> (2 * BITS_PER_BYTE)));
-        put16(b, off + 2, (int) value);
+        put16(b, off, (int) (value >>> Short.SIZE));
+        put16(b, off + Short.BYTES, (int) value);
     }
 
     /** Swaps {@code len} bytes between two non-overlapping ranges of the same array. */
@@ -60,6 +62,6 @@ public final class Bytes {
 
     /** True if the two ranges hold the same bytes. */
     public static boolean equal(byte[] b, int offA, int offB, int len) {
-        return java.util.Arrays.equals(b, offA, offA + len, b, offB, offB + len);
+        return Arrays.equals(b, offA, offA + len, b, offB, offB + len);
     }
 }

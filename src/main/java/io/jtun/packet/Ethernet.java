@@ -35,8 +35,6 @@ final class Ethernet {
     /** Low bit of the first address byte: group (multicast/broadcast) address. */
     static final int GROUP_BIT = 0x01;
 
-    private static final int HEX_ETHERTYPE_WIDTH = 4;
-
     private Ethernet() {
     }
 
@@ -54,7 +52,7 @@ final class Ethernet {
             return -1;
         }
         int pos = HEADER_LEN;
-        for (int tags = 0; tags < MAX_TAGS && isTag(Bytes.u16(b, off + pos - 2)); tags++) {
+        for (int tags = 0; tags < MAX_TAGS && isTag(Bytes.u16(b, off + pos - Short.BYTES)); tags++) {
             if (len < pos + TAG_LEN) {
                 return -1;
             }
@@ -125,18 +123,13 @@ final class Ethernet {
     /** {@code ethertype IPv4 (0x0800)} for known types, {@code ethertype 0x88b5} otherwise. */
     private static void appendEthertype(StringBuilder out, int type) {
         String name = ethertypeName(type);
-        String hex = hex(type);
+        String hex = HexDump.word(type);
         out.append("ethertype ");
         if (name == null) {
             out.append(hex);
         } else {
             out.append(name).append(" (").append(hex).append(')');
         }
-    }
-
-    private static String hex(int type) {
-        String digits = Integer.toHexString(type);
-        return "0x" + "0".repeat(Math.max(0, HEX_ETHERTYPE_WIDTH - digits.length())) + digits;
     }
 
     private static String ethertypeName(int type) {

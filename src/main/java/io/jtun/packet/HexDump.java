@@ -4,6 +4,7 @@ package io.jtun.packet;
 final class HexDump {
     /** Enough to recognise a header by eye while keeping one-line summaries bounded. */
     static final int MAX_SHOWN = 64;
+    private static final int WORD_DIGITS = 4;
 
     private HexDump() {
     }
@@ -27,5 +28,11 @@ final class HexDump {
         if (len > shown) {
             out.append(" ...");
         }
+    }
+
+    /** {@code 0x0800}: a 16-bit value as 4 zero-padded lowercase hex digits, as tcpdump shows ethertypes. */
+    static String word(int value) {
+        String digits = Integer.toHexString(value);
+        return "0x" + "0".repeat(Math.max(0, WORD_DIGITS - digits.length())) + digits;
     }
 }

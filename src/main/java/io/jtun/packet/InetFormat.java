@@ -23,6 +23,10 @@ public final class InetFormat {
     /** RFC 5952 section 4.2.2: a single zero group is never shortened to "::". */
     private static final int MIN_COMPRESSED_RUN = 2;
     private static final int HEX = 16;
+    /** Longest texts, so the builders never grow: 255.255.255.255, 8 full groups, 6 octets. */
+    private static final int IPV4_TEXT_MAX = 15;
+    private static final int IPV6_TEXT_MAX = 39;
+    private static final int MAC_TEXT_LEN = 17;
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
     private static final int NIBBLE_BITS = 4;
     private static final int NIBBLE_MASK = 0xf;
@@ -32,7 +36,7 @@ public final class InetFormat {
 
     /** Dotted-quad text of the IPv4 address at {@code off}, e.g. {@code 192.168.3.11}. */
     public static String ipv4(byte[] b, int off) {
-        return appendIpv4(new StringBuilder(15), b, off).toString();
+        return appendIpv4(new StringBuilder(IPV4_TEXT_MAX), b, off).toString();
     }
 
     /**
@@ -41,12 +45,12 @@ public final class InetFormat {
      * IPv4-mapped addresses written as {@code ::ffff:192.0.2.1} (section 5).
      */
     public static String ipv6(byte[] b, int off) {
-        return appendIpv6(new StringBuilder(39), b, off).toString();
+        return appendIpv6(new StringBuilder(IPV6_TEXT_MAX), b, off).toString();
     }
 
     /** Colon-separated lowercase MAC text of the 6 bytes at {@code off}, e.g. {@code 02:6a:74:75:6e:01}. */
     public static String mac(byte[] b, int off) {
-        StringBuilder sb = new StringBuilder(17);
+        StringBuilder sb = new StringBuilder(MAC_TEXT_LEN);
         for (int i = 0; i < MAC_LEN; i++) {
             if (i > 0) {
                 sb.append(':');

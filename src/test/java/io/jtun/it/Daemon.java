@@ -1,84 +1,68 @@
 package io.jtun.it;
 
-import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
- * A long-running process under test. Its output is collected line by line on background threads
- * so the test can wait for a line (bounded) without ever blocking the process on a full pipe.
+ * A long-running process under test. Its output goes to files, which the test reads while the
+ * process runs: unlike pipes read by background threads, nothing the process printed just
+ * before exiting can be lost (the JDK drains and closes a pipe when its process exits, which
+ * races with a thread blocked reading it).
  */
 public final class Daemon {
-    private final Process process;
-    private final List<String> stdout = new ArrayList<>();
-    private final List<String> stderr = new ArrayList<>();
+    private static final long POLL_MILLIS = 50;
 
-    private Daemon(Process process) {
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private Daemon(Process process, Path stdout, Path stderr) {
         this.process = process;
-        collect(process.getInputStream(), stdout);
-        collect(process.getErrorStream(), stderr);
+        this.stdout = stdout;
+        this.stderr = stderr;
     }
 
     static Daemon start(String... command) {
         try {
-            return new Daemon(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start());
+            Path out = Files.createTempFile("jtun-daemon-out", ".txt");
+            Path err = Files.createTempFile("jtun-daemon-err", ".txt");
+            out.toFile().deleteOnExit();
+            err.toFile().deleteOnExit();
+            Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            return new Daemon(process, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void collect(InputStream stream, List<String> lines) {
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    synchronized (this) {
-                        lines.add(line);
-                        notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
-    }
-
     /** Waits until a line of standard output or error matches; fails with all output on timeout. */
-    public synchronized String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean exitSeen = false;
         while (true) {
-            for (String line : stdout) {
-                if (match.test(line)) {
-                    return line;
-                }
+            // Checked before reading, so a line printed just before the exit is still seen.
+            boolean exited = !process.isAlive();
+            var found = Stream.concat(stdoutLines().stream(), stderrLines().stream()).filter(match).findFirst();
+            if (found.isPresent()) {
+                return found.get();
             }
-            for (String line : stderr) {
-                if (match.test(line)) {
-                    return line;
-                }
+            if (exited) {
+                throw new AssertionError("process exited (" + process.exitValue() + ") before a matching line\n"
+                        + dump());
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (System.nanoTime() > deadline) {
                 throw new AssertionError("no matching line within " + timeout + "\n" + dump());
             }
-            if (!process.isAlive()) {
-                // One more round after the exit, for lines the reader threads had not taken yet.
-                if (exitSeen) {
-                    throw new AssertionError("process exited (" + process.exitValue() + ") before a matching line\n"
-                            + dump());
-                }
-                exitSeen = true;
-            }
-            wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+            Thread.sleep(POLL_MILLIS);
         }
     }
 
@@ -89,8 +73,6 @@ public final class Daemon {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             throw new AssertionError("did not exit within " + timeout + " after SIGTERM\n" + dump());
         }
-        // Let the reader threads take the last lines.
-        Thread.sleep(100);
         return process.exitValue();
     }
 
@@ -98,28 +80,47 @@ public final class Daemon {
         return process;
     }
 
-    public synchronized List<String> stdoutLines() {
-        return List.copyOf(stdout);
+    public List<String> stdoutLines() {
+        return lines(stdout);
     }
 
-    public synchronized List<String> stderrLines() {
-        return List.copyOf(stderr);
+    public List<String> stderrLines() {
+        return lines(stderr);
     }
 
-    public synchronized String dump() {
-        return "--- stdout ---\n" + String.join("\n", stdout) + "\n--- stderr ---\n" + String.join("\n", stderr);
+    private static List<String> lines(Path file) {
+        try {
+            // A line still being written has no newline yet; leave it for the next read.
+            String text = Files.readString(file);
+            int end = text.lastIndexOf('\n');
+            return end < 0 ? List.of() : text.substring(0, end).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String dump() {
+        return "--- stdout ---\n" + String.join("\n", stdoutLines()) + "\n--- stderr ---\n"
+                + String.join("\n", stderrLines());
     }
 
     void kill() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } finally {
+            try {
+                Files.deleteIfExists(stdout);
+                Files.deleteIfExists(stderr);
+            } catch (IOException e) {
+                // temp files; deleteOnExit catches the rest
             }
         }
     }

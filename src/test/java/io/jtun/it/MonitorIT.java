@@ -124,6 +124,8 @@ class MonitorIT {
         }
         ns.exec("bash", "-c", script.toString()).check();
         monitor.awaitLine(l -> l.contains(".40063: UDP, length 2"), READY);
+        // Queues are drained in turn: give the other queue's last lines time to appear.
+        waitForCount(monitor, "UDP, length 2", 64);
         assertEquals(0, monitor.stop(STOP));
         List<String> udp = monitor.stdoutLines().stream().filter(l -> l.contains("UDP, length 2")).toList();
         assertEquals(64, udp.size(), monitor.dump());
@@ -186,6 +188,14 @@ class MonitorIT {
         assertEquals(3, result.exitCode(), result.toString());
         assertTrue(result.stderr().contains("run jtun as root"), result.toString());
         assertNoStackTrace(result);
+    }
+
+    private static void waitForCount(Daemon daemon, String needle, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (daemon.stdoutLines().stream().filter(l -> l.contains(needle)).count() < count
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private static boolean readableByOthers(Path file) {
