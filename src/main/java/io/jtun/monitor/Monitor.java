@@ -117,7 +117,11 @@ public final class Monitor {
             for (IpPrefix address : options.addresses()) {
                 netlink.addAddress(device.name(), address);
             }
-            netlink.setUp(device.name(), true);
+            // Only change the link state when needed: a user attaching to a persistent device it
+            // owns may lack CAP_NET_ADMIN, and reading the state needs no privilege.
+            if (!netlink.link(device.name()).up()) {
+                netlink.setUp(device.name(), true);
+            }
         }
     }
 

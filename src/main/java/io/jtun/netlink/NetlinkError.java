@@ -18,7 +18,7 @@ final class NetlinkError extends JtunException {
     private final String kernelMessage;
 
     NetlinkError(int requestType, NetlinkAck ack) {
-        super(exitCodeFor(ack.errno()), NetlinkConstants.messageTypeName(requestType) + " failed: "
+        super(Errno.exitCode(ack.errno()), NetlinkConstants.messageTypeName(requestType) + " failed: "
                 + describe(ack.errno(), ack.kernelMessage()));
         this.errno = ack.errno();
         this.kernelMessage = ack.kernelMessage().orElse(null);
@@ -40,14 +40,5 @@ final class NetlinkError extends JtunException {
 
     String describe() {
         return describe(errno, kernelMessage());
-    }
-
-    private static ExitCode exitCodeFor(int errno) {
-        return switch (errno) {
-            case Errno.EPERM, Errno.EACCES -> ExitCode.NO_PERMISSION;
-            case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> ExitCode.NOT_FOUND;
-            case Errno.EBUSY, Errno.EEXIST, Errno.EADDRINUSE -> ExitCode.BUSY;
-            default -> ExitCode.FAILURE;
-        };
     }
 }

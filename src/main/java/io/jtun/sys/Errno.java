@@ -1,5 +1,7 @@
 package io.jtun.sys;
 
+import io.jtun.ExitCode;
+
 /** Linux errno values (x86_64 and aarch64 share them) that jtun reacts to by number. */
 public final class Errno {
     public static final int EPERM = 1;
@@ -31,6 +33,16 @@ public final class Errno {
     public static final int EHOSTUNREACH = 113;
 
     private Errno() {
+    }
+
+    /** How a command exits when this error ends it. */
+    public static ExitCode exitCode(int errno) {
+        return switch (errno) {
+            case EPERM, EACCES -> ExitCode.NO_PERMISSION;
+            case ENOENT, ENODEV, ENXIO -> ExitCode.NOT_FOUND;
+            case EBUSY, EEXIST, EADDRINUSE -> ExitCode.BUSY;
+            default -> ExitCode.FAILURE;
+        };
     }
 
     /** The symbolic name, e.g. "ENOENT", or "errno 123" for one jtun has no name for. */

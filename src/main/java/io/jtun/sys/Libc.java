@@ -180,24 +180,7 @@ public final class Libc {
      * and has nothing to read (EAGAIN); EINTR is retried.
      */
     public static long read(int fd, MemorySegment buf, long length) {
-        try {
-            MemorySegment capture = capture();
-            while (true) {
-                long n = (long) READ.invokeExact(capture, fd, buf, length);
-                if (n >= 0) {
-                    return n;
-                }
-                int errno = lastErrno(capture);
-                if (errno == Errno.EAGAIN) {
-                    return -1;
-                }
-                if (errno != Errno.EINTR) {
-                    throw new SysException("read", errno);
-                }
-            }
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return transfer(READ, "read", fd, buf, length);
     }
 
     /**
@@ -205,10 +188,14 @@ public final class Libc {
      * cannot take it now (EAGAIN); EINTR is retried.
      */
     public static long write(int fd, MemorySegment buf, long length) {
+        return transfer(WRITE, "write", fd, buf, length);
+    }
+
+    private static long transfer(MethodHandle call, String name, int fd, MemorySegment buf, long length) {
         try {
             MemorySegment capture = capture();
             while (true) {
-                long n = (long) WRITE.invokeExact(capture, fd, buf, length);
+                long n = (long) call.invokeExact(capture, fd, buf, length);
                 if (n >= 0) {
                     return n;
                 }
@@ -217,7 +204,7 @@ public final class Libc {
                     return -1;
                 }
                 if (errno != Errno.EINTR) {
-                    throw new SysException("write", errno);
+                    throw new SysException(name, errno);
                 }
             }
         } catch (Throwable t) {

@@ -1,6 +1,5 @@
 package io.jtun.sys;
 
-import io.jtun.ExitCode;
 import io.jtun.JtunException;
 
 /**
@@ -15,7 +14,7 @@ public final class SysException extends JtunException {
     private final int errno;
 
     public SysException(String call, int errno) {
-        super(exitCodeFor(errno), call + " failed: " + Errno.name(errno) + " (" + Libc.strerror(errno) + ")");
+        super(Errno.exitCode(errno), call + " failed: " + Errno.name(errno) + " (" + Libc.strerror(errno) + ")");
         this.call = call;
         this.errno = errno;
     }
@@ -26,14 +25,5 @@ public final class SysException extends JtunException {
 
     public int errno() {
         return errno;
-    }
-
-    private static ExitCode exitCodeFor(int errno) {
-        return switch (errno) {
-            case Errno.EPERM, Errno.EACCES -> ExitCode.NO_PERMISSION;
-            case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> ExitCode.NOT_FOUND;
-            case Errno.EBUSY, Errno.EEXIST, Errno.EADDRINUSE -> ExitCode.BUSY;
-            default -> ExitCode.FAILURE;
-        };
     }
 }

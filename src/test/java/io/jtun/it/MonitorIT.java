@@ -134,16 +134,38 @@ class MonitorIT {
     }
 
     @Test
-    void persistentDeviceOutlivesTheMonitorAndCanBeAttachedTo() throws Exception {
-        Daemon creator = monitor("--name", "jtp0", "--persist");
+    void persistentDeviceOutlivesTheMonitorAndItsOwnerCanAttachWithoutPrivileges() throws Exception {
+        Daemon creator = monitor("--name", "jtp0", "--persist", "--owner", "65534", "--address", "192.168.3.11/24");
         assertEquals(0, creator.stop(STOP));
+        assertTrue(creator.stderrLines().stream().anyMatch(l -> l.endsWith("jtp0 kept (persistent)")), creator.dump());
         assertEquals(0, ns.exec("ip", "link", "show", "jtp0").exitCode(), "persistent device must stay");
 
-        Daemon attached = monitor("--name", "jtp0", "--attach", "--address", "192.168.3.11/24");
+        // The owner (nobody, no capabilities) may attach to it; the device keeps its address.
+        org.junit.jupiter.api.Assumptions.assumeTrue(readableByOthers(Jtun.jar()), "jar not readable by nobody");
+        Daemon attached = ns.start(prependAll(new String[] {"setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", "--inh-caps=-all", "--"}, Jtun.command("monitor", "--name", "jtp0", "--attach")));
+        attached.awaitLine(line -> line.startsWith(READY_LINE), READY);
         ns.exec("ping", "-c", "1", "-W", "1", "192.168.3.12");
-        attached.awaitLine(l -> l.contains("ICMP echo request"), READY);
+        attached.awaitLine(l -> l.contains("IP 192.168.3.11 > 192.168.3.12: ICMP echo request"), READY);
         assertEquals(0, attached.stop(STOP));
+        assertEquals(0, ns.exec("ip", "link", "show", "jtp0").exitCode(), "attaching must not remove it");
+
+        // Anyone else is refused, with the reason.
+        Result stranger = ns.exec(prependAll(new String[] {"setpriv", "--reuid=65533", "--regid=65533",
+                "--clear-groups", "--inh-caps=-all", "--"}, Jtun.command("monitor", "--name", "jtp0", "--attach")));
+        assertEquals(3, stranger.exitCode(), stranger.toString());
+        assertNoStackTrace(stranger);
         ns.exec("ip", "link", "del", "jtp0").check();
+    }
+
+    @Test
+    void vnetHeaderIsStrippedBeforeDisplay() throws Exception {
+        Daemon monitor = monitor("--vnet-hdr", "--address", "192.168.3.11/24", "--respond");
+        Result ping = ns.exec("ping", "-c", "2", "-i", "0.2", "-W", "2", "192.168.3.12");
+        assertEquals(0, ping.exitCode(), ping + monitor.dump());
+        assertEquals(0, monitor.stop(STOP));
+        assertEquals(2, monitor.stdoutLines().stream().filter(l -> ECHO_REQUEST.matcher(l).matches()).count(),
+                monitor.dump());
     }
 
     @Test
