@@ -193,6 +193,26 @@ class MonitorIT {
     }
 
     @Test
+    void namesInUseAreRefusedWithTheReason() throws Exception {
+        Result loopback = ns.jtun("monitor", "--name", "lo");
+        assertEquals(5, loopback.exitCode(), loopback.toString());
+        assertTrue(loopback.stderr().contains("an interface named lo already exists and is not a TUN/TAP device"),
+                loopback.toString());
+        assertNoStackTrace(loopback);
+
+        Daemon first = monitor("--name", "tun3");
+        Result second = ns.jtun("monitor", "--name", "tun3");
+        assertEquals(5, second.exitCode(), second.toString());
+        assertTrue(second.stderr().contains("tun3 is in use: another process has it open"), second.toString());
+        assertNoStackTrace(second);
+
+        Result wrongMode = ns.jtun("monitor", "--name", "tun3", "--tap");
+        assertEquals(2, wrongMode.exitCode(), wrongMode.toString());
+        assertTrue(wrongMode.stderr().contains("tun3 is a TUN device, not TAP: leave out --tap"), wrongMode.toString());
+        assertEquals(0, first.stop(STOP));
+    }
+
+    @Test
     void withoutCapNetAdminTheMessageSaysWhatIsNeeded() {
         Result result = ns.exec(prependAll(new String[] {"setpriv", "--inh-caps=-net_admin",
                 "--bounding-set=-net_admin", "--"}, Jtun.command("monitor")));
