@@ -4,7 +4,7 @@ import io.jtun.ExitCode;
 import io.jtun.JtunException;
 import io.jtun.monitor.Monitor;
 import io.jtun.monitor.MonitorOptions;
-import io.jtun.netlink.IpPrefix;
+import io.jtun.net.IpPrefix;
 import io.jtun.tun.InterfaceName;
 import io.jtun.tun.TunMode;
 import io.jtun.tun.TunOptions;

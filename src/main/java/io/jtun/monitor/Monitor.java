@@ -3,7 +3,7 @@ package io.jtun.monitor;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.jtun.netlink.IpPrefix;
+import io.jtun.net.IpPrefix;
 import io.jtun.netlink.Rtnetlink;
 import io.jtun.packet.EchoResponder;
 import io.jtun.packet.LinkType;

@@ -1,6 +1,6 @@
 package io.jtun.monitor;
 
-import io.jtun.netlink.IpPrefix;
+import io.jtun.net.IpPrefix;
 import io.jtun.tun.TunOptions;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.jtun.netlink;
 
+import io.jtun.net.IpPrefix;
 import static io.jtun.netlink.NetlinkConstants.AF_UNSPEC;
 import static io.jtun.netlink.NetlinkConstants.ESRCH;
 import static io.jtun.netlink.NetlinkConstants.IFADDRMSG_SIZE;

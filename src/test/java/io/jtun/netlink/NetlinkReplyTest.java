@@ -1,5 +1,6 @@
 package io.jtun.netlink;
 
+import io.jtun.net.IpPrefix;
 import static io.jtun.netlink.NetlinkConstants.NLMSG_DONE;
 import static io.jtun.netlink.NetlinkConstants.NLMSG_ERROR;
 import static io.jtun.netlink.NetlinkConstants.NLM_F_ACK_TLVS;

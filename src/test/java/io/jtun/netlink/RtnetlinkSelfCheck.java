@@ -1,5 +1,6 @@
 package io.jtun.netlink;
 
+import io.jtun.net.IpPrefix;
 import io.jtun.JtunException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -1,4 +1,4 @@
-package io.jtun.netlink;
+package io.jtun.net;
 
 import io.jtun.ExitCode;
 import io.jtun.JtunException;

@@ -1,4 +1,4 @@
-package io.jtun.netlink;
+package io.jtun.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
