@@ -15,6 +15,9 @@ public final class Main {
             Usage: jtun COMMAND [OPTIONS]
 
             Commands:
+              up        bring an interface up from its configuration file (wg-quick format)
+              down      take a running interface down
+              show      show running interfaces, their peers and counters
               monitor   create (or attach to) a TUN/TAP device and print every packet it receives
               doctor    check this machine for what jtun needs, with a fix for each problem
               version   print the version
@@ -39,6 +42,9 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
         try {
             return switch (command) {
+                case "up" -> UpCommand.run(rest);
+                case "down" -> DownCommand.run(rest);
+                case "show" -> ShowCommand.run(rest);
                 case "monitor" -> MonitorCommand.run(rest);
                 case "doctor" -> DoctorCommand.run(rest);
                 case "version", "--version" -> {
@@ -52,6 +58,9 @@ public final class Main {
                 default -> throw new JtunException(ExitCode.USAGE,
                         "unknown command '" + command + "' (see: jtun help)");
             };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCode.FAILURE;
         } catch (JtunException e) {
             System.err.println("jtun: " + e.getMessage());
             return e.exitCode();

@@ -1,8 +1,5 @@
 package io.jtun.monitor;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-
 import io.jtun.net.IpPrefix;
 import io.jtun.netlink.Rtnetlink;
 import io.jtun.packet.EchoResponder;
@@ -10,7 +7,9 @@ import io.jtun.packet.LinkType;
 import io.jtun.packet.PacketSummary;
 import io.jtun.packet.PcapWriter;
 import io.jtun.sys.Libc;
+import io.jtun.sys.PollSet;
 import io.jtun.sys.SysException;
+import io.jtun.sys.WakePipe;
 import io.jtun.tun.TunDevice;
 import io.jtun.tun.TunMode;
 import io.jtun.tun.TunQueue;
@@ -31,15 +30,11 @@ import java.time.format.DateTimeFormatter;
  */
 public final class Monitor {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
-    private static final long POLLFD_SIZE = Libc.POLLFD.byteSize();
-    private static final long EVENTS_OFFSET = 4;
-    private static final long REVENTS_OFFSET = 6;
 
     private final MonitorOptions options;
     private final PrintStream out;
     private final PrintStream status;
-    private final int[] wakePipe = Libc.pipe(Libc.O_CLOEXEC | Libc.O_NONBLOCK);
-    private boolean pipeOpen = true;
+    private final WakePipe wakePipe = new WakePipe();
     private final ZoneId zone = ZoneId.systemDefault();
     private volatile boolean stopping;
 
@@ -59,19 +54,9 @@ public final class Monitor {
     }
 
     /** Asks the loop to end; safe from any thread, including signal handlers, and idempotent. */
-    public synchronized void stop() {
+    public void stop() {
         stopping = true;
-        if (pipeOpen) {
-            try (Arena arena = Arena.ofConfined()) {
-                Libc.write(wakePipe[1], arena.allocate(1), 1);
-            }
-        }
-    }
-
-    private synchronized void closeWakePipe() {
-        pipeOpen = false;
-        Libc.close(wakePipe[0]);
-        Libc.close(wakePipe[1]);
+        wakePipe.wake();
     }
 
     /** Opens and configures the device, then captures until {@link #stop()}. */
@@ -96,7 +81,7 @@ public final class Monitor {
                 status.flush();
             }
         } finally {
-            closeWakePipe();
+            wakePipe.close();
         }
     }
 
@@ -127,11 +112,11 @@ public final class Monitor {
 
     private void capture(TunDevice device, PcapWriter pcap, Arena arena) {
         int queueCount = device.queueCount();
-        MemorySegment pollFds = arena.allocate(Libc.POLLFD, queueCount + 1L);
+        PollSet pollSet = new PollSet(arena, queueCount + 1);
         for (int i = 0; i < queueCount; i++) {
-            setPollFd(pollFds, i, device.queue(i).fd());
+            pollSet.set(i, device.queue(i).fd(), Libc.POLLIN);
         }
-        setPollFd(pollFds, queueCount, wakePipe[0]);
+        pollSet.set(queueCount, wakePipe.fd(), Libc.POLLIN);
 
         MemorySegment buffer = arena.allocate(TunDevice.READ_BUFFER_SIZE);
         byte[] packet = new byte[TunDevice.READ_BUFFER_SIZE];
@@ -139,23 +124,16 @@ public final class Monitor {
         LinkType link = linkType(device);
 
         while (!stopping) {
-            if (Libc.poll(pollFds, queueCount + 1, -1) <= 0) {
+            if (pollSet.poll(-1) <= 0) {
                 continue;
             }
             for (int i = 0; i < queueCount && !stopping; i++) {
-                short revents = pollFds.get(JAVA_SHORT, i * POLLFD_SIZE + REVENTS_OFFSET);
-                if (revents != 0) {
+                if (pollSet.ready(i)) {
                     drain(device.queue(i), queueCount > 1, buffer, packet, headerSize, link, pcap);
                 }
             }
             out.flush();
         }
-    }
-
-    private static void setPollFd(MemorySegment pollFds, int index, int fd) {
-        long base = index * POLLFD_SIZE;
-        pollFds.set(JAVA_INT, base, fd);
-        pollFds.set(JAVA_SHORT, base + EVENTS_OFFSET, Libc.POLLIN);
     }
 
     /** Handles every packet waiting on one queue (one poll wake-up, many reads). */

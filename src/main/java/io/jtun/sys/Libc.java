@@ -99,6 +99,12 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = failing("if_nametoindex",
             FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle GETSOCKNAME = failing("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVMMSG = failing("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMMSG = failing("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETEUID = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -328,6 +334,73 @@ public final class Libc {
             MemorySegment capture = capture();
             check("setsockopt", (int) SETSOCKOPT.invokeExact(capture, fd, level, option, v, (int) JAVA_INT.byteSize()),
                     capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * getsockname(2) into {@code address}, whose size is the room offered (128 bytes holds any
+     * sockaddr). Returns the length of the address the kernel wrote.
+     */
+    public static int getsockname(int fd, MemorySegment address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) address.byteSize());
+            MemorySegment capture = capture();
+            check("getsockname", (int) GETSOCKNAME.invokeExact(capture, fd, address, length), capture);
+            return length.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * recvmmsg(2) of up to {@code count} {@code struct mmsghdr} at the start of {@code vector},
+     * without a timeout. Returns how many messages arrived, or {@code -errno} when none did:
+     * EAGAIN on a non-blocking socket, or an error queued on the socket by an earlier datagram.
+     * EINTR is retried.
+     *
+     * <p>Unlike the calls above this one never throws: the batched data path decides per errno
+     * whether a failure belongs to one datagram or to the socket, and an exception per failing
+     * datagram would allocate on that path.
+     */
+    public static int recvmmsg(int fd, MemorySegment vector, int count, int flags) {
+        try {
+            MemorySegment capture = capture();
+            while (true) {
+                int n = (int) RECVMMSG.invokeExact(capture, fd, vector, count, flags, MemorySegment.NULL);
+                if (n >= 0) {
+                    return n;
+                }
+                int errno = lastErrno(capture);
+                if (errno != Errno.EINTR) {
+                    return -errno;
+                }
+            }
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * sendmmsg(2) of up to {@code count} {@code struct mmsghdr} at the start of {@code vector}.
+     * Returns how many messages the kernel took, or {@code -errno} when it took none: the first
+     * message failed (EAGAIN, or an error of that datagram such as EMSGSIZE). EINTR is retried.
+     * Like {@link #recvmmsg} it never throws, for the same reason.
+     */
+    public static int sendmmsg(int fd, MemorySegment vector, int count, int flags) {
+        try {
+            MemorySegment capture = capture();
+            while (true) {
+                int n = (int) SENDMMSG.invokeExact(capture, fd, vector, count, flags);
+                if (n >= 0) {
+                    return n;
+                }
+                int errno = lastErrno(capture);
+                if (errno != Errno.EINTR) {
+                    return -errno;
+                }
+            }
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -51,6 +51,11 @@ public final class TunQueue {
         return Libc.write(fd, packet, length) >= 0;
     }
 
+    /** Writes the packet at {@code data[offset..offset+length)} (e.g. a slot of a batch). */
+    public boolean write(MemorySegment data, long offset, int length) {
+        return Libc.write(fd, data.asSlice(offset, length), length) >= 0;
+    }
+
     void close() {
         Libc.close(fd);
     }

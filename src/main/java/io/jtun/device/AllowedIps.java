@@ -1,0 +1,172 @@
+package io.jtun.device;
+
+import io.jtun.net.IpPrefix;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cryptokey routing table: maps address ranges to the peer that owns them, longest prefix wins.
+ *
+ * <p>One binary trie per address family, one level per address bit, so a lookup costs at most 32
+ * (IPv4) or 128 (IPv6) steps whatever the number of peers, and allocates nothing: it reads the
+ * address straight out of the packet buffer. Writers (configuration changes) and readers (the
+ * data path) are separated by publishing a fresh root after each change: readers see either the
+ * old table or the new one, never a half-built one.
+ *
+ * @param <T> what a range maps to (a peer)
+ */
+public final class AllowedIps<T> {
+    private static final int IPV4_BITS = 32;
+    private static final int IPV6_BITS = 128;
+
+    private static final class Node<T> {
+        Node<T> zero;
+        Node<T> one;
+        T value;
+    }
+
+    private volatile Node<T> ipv4 = new Node<>();
+    private volatile Node<T> ipv6 = new Node<>();
+
+    /** Routes {@code prefix} to {@code value}, replacing whoever had exactly that range. */
+    public synchronized void insert(IpPrefix prefix, T value) {
+        Node<T> root = insert(prefix.isIpv6() ? ipv6 : ipv4, prefix.address(), prefix.prefixLength(), 0, value);
+        publish(prefix.isIpv6(), root);
+    }
+
+    /**
+     * Path copying: only the nodes on the way to the range are copied, the rest is shared with
+     * the published trie, so an insert costs O(prefix length) however large the table is.
+     */
+    private static <T> Node<T> insert(Node<T> node, byte[] address, int length, int bit, T value) {
+        Node<T> copy = shallowCopy(node);
+        if (bit == length) {
+            copy.value = value;
+        } else if (bitAt(address, bit)) {
+            copy.one = insert(copy.one, address, length, bit + 1, value);
+        } else {
+            copy.zero = insert(copy.zero, address, length, bit + 1, value);
+        }
+        return copy;
+    }
+
+    private static <T> Node<T> shallowCopy(Node<T> node) {
+        Node<T> copy = new Node<>();
+        if (node != null) {
+            copy.value = node.value;
+            copy.zero = node.zero;
+            copy.one = node.one;
+        }
+        return copy;
+    }
+
+    /** Removes every range routed to {@code value}. */
+    public synchronized void removeAll(T value) {
+        publish(false, prune(ipv4, value));
+        publish(true, prune(ipv6, value));
+    }
+
+    /** The value whose range holds the IPv4 address at {@code segment[offset..offset+4)}, or null. */
+    public T lookupIpv4(MemorySegment segment, long offset) {
+        return lookup(ipv4, segment, offset, IPV4_BITS);
+    }
+
+    /** The value whose range holds the IPv6 address at {@code segment[offset..offset+16)}, or null. */
+    public T lookupIpv6(MemorySegment segment, long offset) {
+        return lookup(ipv6, segment, offset, IPV6_BITS);
+    }
+
+    /** Lookup for a 4- or 16-byte address held in an array (configuration, tests). */
+    public T lookup(byte[] address) {
+        MemorySegment segment = MemorySegment.ofArray(address);
+        return address.length == 4 ? lookupIpv4(segment, 0) : lookupIpv6(segment, 0);
+    }
+
+    private static <T> T lookup(Node<T> root, MemorySegment segment, long offset, int bits) {
+        Node<T> node = root;
+        T best = node.value;
+        int current = 0;
+        for (int bit = 0; bit < bits; bit++) {
+            if ((bit & 7) == 0) {
+                current = segment.get(ValueLayout.JAVA_BYTE, offset + (bit >>> 3));
+            }
+            node = (current & (0x80 >>> (bit & 7))) != 0 ? node.one : node.zero;
+            if (node == null) {
+                return best;
+            }
+            if (node.value != null) {
+                best = node.value;
+            }
+        }
+        return best;
+    }
+
+    /** Every range and its value, IPv4 first, in address order (for display). */
+    public synchronized List<Map.Entry<IpPrefix, T>> entries() {
+        List<Map.Entry<IpPrefix, T>> out = new ArrayList<>();
+        collect(ipv4, new byte[4], 0, out);
+        collect(ipv6, new byte[16], 0, out);
+        return out;
+    }
+
+    /** The ranges routed to {@code value}. */
+    public List<IpPrefix> rangesOf(T value) {
+        return entries().stream().filter(e -> e.getValue() == value).map(Map.Entry::getKey).toList();
+    }
+
+    private static <T> void collect(Node<T> node, byte[] address, int depth, List<Map.Entry<IpPrefix, T>> out) {
+        if (node == null) {
+            return;
+        }
+        if (node.value != null) {
+            out.add(Map.entry(new IpPrefix(address.clone(), depth), node.value));
+        }
+        if (depth == address.length * 8) {
+            return;
+        }
+        collect(node.zero, address, depth + 1, out);
+        address[depth >>> 3] |= (byte) (0x80 >>> (depth & 7));
+        collect(node.one, address, depth + 1, out);
+        address[depth >>> 3] &= (byte) ~(0x80 >>> (depth & 7));
+    }
+
+    private static boolean bitAt(byte[] address, int bit) {
+        return (address[bit >>> 3] & (0x80 >>> (bit & 7))) != 0;
+    }
+
+    /**
+     * A copy of the trie without {@code value}, sharing the subtrees that do not contain it;
+     * null when nothing is left.
+     */
+    private static <T> Node<T> prune(Node<T> node, T value) {
+        if (node == null) {
+            return null;
+        }
+        Node<T> zero = prune(node.zero, value);
+        Node<T> one = prune(node.one, value);
+        T kept = node.value == value ? null : node.value;
+        if (kept == node.value && zero == node.zero && one == node.one) {
+            return node;
+        }
+        if (kept == null && zero == null && one == null) {
+            return null;
+        }
+        Node<T> copy = new Node<>();
+        copy.value = kept;
+        copy.zero = zero;
+        copy.one = one;
+        return copy;
+    }
+
+    private void publish(boolean v6, Node<T> root) {
+        Node<T> nonNull = root == null ? new Node<>() : root;
+        if (v6) {
+            ipv6 = nonNull;
+        } else {
+            ipv4 = nonNull;
+        }
+    }
+}

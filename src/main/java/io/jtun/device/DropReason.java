@@ -1,0 +1,29 @@
+package io.jtun.device;
+
+/** Why a packet was not delivered; each reason has its own counter, shown by {@code jtun show}. */
+public enum DropReason {
+    /** Outbound: no peer's AllowedIPs holds the destination. */
+    NO_ROUTE("no route"),
+    /** Outbound: the peer has no endpoint yet (it has not sent us anything). */
+    NO_ENDPOINT("no endpoint"),
+    /** Outbound: the underlay refused the datagram (unreachable, too big, ...). */
+    SEND_FAILED("send failed"),
+    /** Inbound: a datagram from an address that is no peer's endpoint. */
+    UNKNOWN_SOURCE("unknown source"),
+    /** Inbound: the inner packet's source address is outside the sending peer's AllowedIPs. */
+    SOURCE_NOT_ALLOWED("source not allowed"),
+    /** Inbound: not an IPv4/IPv6 packet (TUN) or Ethernet frame (TAP), or cut short. */
+    MALFORMED("malformed"),
+    /** Inbound: the kernel did not take the packet from us. */
+    DEVICE_WRITE_FAILED("device write failed");
+
+    private final String label;
+
+    DropReason(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

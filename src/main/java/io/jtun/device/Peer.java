@@ -1,0 +1,58 @@
+package io.jtun.device;
+
+import io.jtun.conn.SocketEndpoint;
+import io.jtun.net.IpPrefix;
+import java.util.List;
+
+/**
+ * A remote host of the tunnel: where to send its packets (the endpoint) and which inner
+ * addresses belong to it (its AllowedIPs, held in the interface's routing table).
+ *
+ * <p>A peer configured without an endpoint learns it from the first packet it sends and then
+ * follows it when it changes (roaming). The endpoint is read by the outbound threads and
+ * written by the inbound one, hence volatile; it is replaced as a whole, never mutated.
+ */
+public final class Peer {
+    private final String label;
+    private final List<IpPrefix> allowedIps;
+    private final boolean learnsEndpoint;
+    private final TrafficCounters counters = new TrafficCounters();
+    private volatile SocketEndpoint endpoint;
+
+    /**
+     * @param label      how {@code jtun show} and logs name the peer
+     * @param endpoint   the configured endpoint, or null to learn it from incoming packets
+     * @param allowedIps the inner ranges routed to this peer
+     */
+    public Peer(String label, SocketEndpoint endpoint, List<IpPrefix> allowedIps) {
+        this.label = label;
+        this.endpoint = endpoint;
+        this.allowedIps = List.copyOf(allowedIps);
+        this.learnsEndpoint = endpoint == null;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The current endpoint, or null while a learning peer has not been heard from. */
+    public SocketEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public boolean learnsEndpoint() {
+        return learnsEndpoint;
+    }
+
+    void updateEndpoint(SocketEndpoint newEndpoint) {
+        endpoint = newEndpoint;
+    }
+
+    public List<IpPrefix> allowedIps() {
+        return allowedIps;
+    }
+
+    public TrafficCounters counters() {
+        return counters;
+    }
+}

@@ -1,0 +1,84 @@
+package io.jtun.device;
+
+import io.jtun.conn.SocketEndpoint;
+import io.jtun.conn.TransportCounters;
+import io.jtun.net.IpPrefix;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What {@code jtun show} prints for one interface, in the spirit of {@code wg show}. */
+public final class StatusReport {
+    private static final double KIB = 1024;
+
+    private StatusReport() {
+    }
+
+    public static String of(Tunnel tunnel) {
+        StringBuilder out = new StringBuilder();
+        out.append("interface: ").append(tunnel.name()).append('\n');
+        out.append("  mode: ").append(tunnel.config().mode().name().toLowerCase(Locale.ROOT)).append(" over ")
+                .append(tunnel.config().encapsulation().name().toLowerCase(Locale.ROOT)).append(", encryption: ")
+                .append(tunnel.config().encryption().name().toLowerCase(Locale.ROOT)).append('\n');
+        if (tunnel.listenPort() != 0) {
+            out.append("  listening port: ").append(tunnel.listenPort()).append('\n');
+        }
+        out.append("  mtu: ").append(tunnel.mtu()).append('\n');
+        if (!tunnel.config().addresses().isEmpty()) {
+            out.append("  address: ").append(join(tunnel.config().addresses())).append('\n');
+        }
+        appendDrops(out, tunnel.counters());
+        TransportCounters underlay = tunnel.transport().counters();
+        if (underlay.sendErrors() + underlay.receiveDrops() > 0) {
+            out.append("  underlay: ").append(underlay).append('\n');
+        }
+        for (Peer peer : tunnel.peers()) {
+            out.append('\n');
+            out.append("peer: ").append(peer.label()).append('\n');
+            SocketEndpoint endpoint = peer.endpoint();
+            out.append("  endpoint: ").append(endpoint == null ? "(none yet: learned from its first packet)"
+                    : endpoint.toString()).append('\n');
+            out.append("  allowed ips: ").append(peer.allowedIps().isEmpty() ? "(none)" : join(peer.allowedIps()))
+                    .append('\n');
+            TrafficCounters c = peer.counters();
+            out.append("  transfer: ").append(size(c.rxBytes())).append(" received (").append(c.rxPackets())
+                    .append(" packets), ").append(size(c.txBytes())).append(" sent (").append(c.txPackets())
+                    .append(" packets)\n");
+            appendDrops(out, c);
+        }
+        return out.toString();
+    }
+
+    private static void appendDrops(StringBuilder out, TrafficCounters counters) {
+        if (counters.totalDrops() == 0) {
+            return;
+        }
+        StringBuilder drops = new StringBuilder();
+        for (DropReason reason : DropReason.values()) {
+            long n = counters.drops(reason);
+            if (n > 0) {
+                drops.append(drops.isEmpty() ? "" : ", ").append(n).append(' ').append(reason.label());
+            }
+        }
+        out.append("  dropped: ").append(drops).append('\n');
+    }
+
+    private static String join(List<IpPrefix> prefixes) {
+        return prefixes.stream().map(IpPrefix::toString).collect(Collectors.joining(", "));
+    }
+
+    /** wg's style: "1.23 MiB". */
+    static String size(long bytes) {
+        if (bytes < KIB) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= KIB && unit < units.length - 1) {
+            value /= KIB;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.2f %s", value, units[unit]);
+    }
+}

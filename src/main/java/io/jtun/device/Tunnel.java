@@ -1,0 +1,246 @@
+package io.jtun.device;
+
+import io.jtun.ExitCode;
+import io.jtun.JtunException;
+import io.jtun.config.ConfigKey;
+import io.jtun.config.Encapsulation;
+import io.jtun.config.Encryption;
+import io.jtun.config.InterfaceConfig;
+import io.jtun.config.PeerConfig;
+import io.jtun.conn.IpInIpTransport;
+import io.jtun.conn.SocketEndpoint;
+import io.jtun.conn.Transport;
+import io.jtun.conn.UdpTransport;
+import io.jtun.net.IpPrefix;
+import io.jtun.netlink.Rtnetlink;
+import io.jtun.sys.WakePipe;
+import io.jtun.tun.TunDevice;
+import io.jtun.tun.TunMode;
+import io.jtun.tun.TunOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running jtun interface: the device, the underlay transport, the peers, and the threads that
+ * move packets between them ({@link OutboundLoop} per device queue, one {@link InboundLoop}).
+ *
+ * <p>{@link #open} returns only once the device is configured (MTU, addresses, routes, up) and
+ * the threads run, so a caller may report readiness. {@link #close} stops the threads and
+ * removes the device, which takes its addresses and routes with it.
+ */
+public final class Tunnel implements AutoCloseable {
+    /** Default MTU over UDP: leaves room for an IPv6 + UDP header (and WireGuard's 32 bytes). */
+    public static final int DEFAULT_MTU_UDP = 1420;
+    /** Default MTU over IP-in-IP: a 20-byte outer IPv4 header inside a 1500-byte underlay. */
+    public static final int DEFAULT_MTU_IPIP = 1480;
+    /** Room for any packet the device or the underlay can hand us, so nothing is ever cut. */
+    static final int SLOT_SIZE = TunDevice.READ_BUFFER_SIZE;
+    private static final int BATCH_SIZE = 64;
+    private static final long STOP_TIMEOUT_SECONDS = 5;
+
+    private final InterfaceConfig config;
+    private final TunDevice device;
+    private final Transport transport;
+    private final PeerTable peers;
+    private final TrafficCounters counters = new TrafficCounters();
+    private final WakePipe wake = new WakePipe();
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final List<Thread> threads = new ArrayList<>();
+    private final int mtu;
+
+    /** Running state shared with the loops; the first failure of a loop stops the tunnel. */
+    final class Lifecycle {
+        private volatile boolean running = true;
+        private volatile String failure;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        boolean running() {
+            return running;
+        }
+
+        void failed(String where, RuntimeException e) {
+            if (running) {
+                failure = where + ": " + e.getMessage();
+                stop();
+            }
+        }
+    }
+
+    private Tunnel(InterfaceConfig config, TunDevice device, Transport transport, PeerTable peers, int mtu) {
+        this.config = config;
+        this.device = device;
+        this.transport = transport;
+        this.peers = peers;
+        this.mtu = mtu;
+    }
+
+    /** Creates and configures the interface described by {@code config} and starts moving packets. */
+    public static Tunnel open(InterfaceConfig config) {
+        checkSupported(config);
+        PeerTable peers = new PeerTable(peersOf(config));
+        int mtu = config.mtu().orElse(config.encapsulation() == Encapsulation.IPIP ? DEFAULT_MTU_IPIP : DEFAULT_MTU_UDP);
+        Transport transport = openTransport(config);
+        TunDevice device;
+        try {
+            device = TunDevice.open(new TunOptions(config.name(), config.mode(), 1, false, false));
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+        Tunnel tunnel = new Tunnel(config, device, transport, peers, mtu);
+        try {
+            tunnel.configureDevice();
+            tunnel.startLoops();
+            return tunnel;
+        } catch (RuntimeException e) {
+            tunnel.close();
+            throw e;
+        }
+    }
+
+    private static void checkSupported(InterfaceConfig config) {
+        String where = config.source() + ":";
+        if (config.encryption() == Encryption.WIREGUARD) {
+            throw new JtunException(ExitCode.USAGE, where + config.line(ConfigKey.ENCRYPTION)
+                    + ": WireGuard encryption is not available in this version yet: set Encryption = none"
+                    + " for a plain (unencrypted) tunnel");
+        }
+        if (config.mode() == TunMode.TAP && config.peers().size() > 1) {
+            throw new JtunException(ExitCode.USAGE, where + config.line(ConfigKey.MODE)
+                    + ": Mode = tap is point-to-point in this version: configure exactly one [Peer]");
+        }
+        rejectUnsupported(config, ConfigKey.DNS, !config.dns().isEmpty());
+        rejectUnsupported(config, ConfigKey.TABLE, config.table().isPresent());
+        rejectUnsupported(config, ConfigKey.FW_MARK, config.fwMark().isPresent());
+        rejectUnsupported(config, ConfigKey.SAVE_CONFIG, config.saveConfig());
+        for (ConfigKey hook : List.of(ConfigKey.PRE_UP, ConfigKey.POST_UP, ConfigKey.PRE_DOWN, ConfigKey.POST_DOWN)) {
+            rejectUnsupported(config, hook, config.lines().containsKey(hook.keyName()));
+        }
+    }
+
+    private static void rejectUnsupported(InterfaceConfig config, ConfigKey key, boolean present) {
+        if (present) {
+            throw new JtunException(ExitCode.USAGE, config.source() + ":" + config.line(key) + ": " + key.keyName()
+                    + " is not supported by jtun up yet: remove it (or use wg-quick for now)");
+        }
+    }
+
+    private static List<Peer> peersOf(InterfaceConfig config) {
+        boolean ipv4Only = config.encapsulation() == Encapsulation.IPIP;
+        List<Peer> peers = new ArrayList<>();
+        for (PeerConfig peer : config.peers()) {
+            SocketEndpoint endpoint = peer.endpoint()
+                    .map(spec -> SocketEndpoint.of(EndpointResolver.resolve(spec,
+                            config.source() + ":" + peer.line(ConfigKey.ENDPOINT), ipv4Only)))
+                    .orElse(null);
+            String label = peer.endpoint().map(Object::toString).orElse("peer at line " + peer.line());
+            peers.add(new Peer(label, endpoint, peer.allowedIps()));
+        }
+        return peers;
+    }
+
+    private static Transport openTransport(InterfaceConfig config) {
+        try {
+            return config.encapsulation() == Encapsulation.IPIP
+                    ? IpInIpTransport.open()
+                    : UdpTransport.open(config.listenPort().orElse(0));
+        } catch (JtunException e) {
+            String key = config.encapsulation() == Encapsulation.IPIP ? ConfigKey.ENCAPSULATION.keyName() : ConfigKey.LISTEN_PORT.keyName();
+            throw new JtunException(e.exitCode(), config.source() + ":" + config.line(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void configureDevice() {
+        try (Rtnetlink netlink = Rtnetlink.open()) {
+            netlink.setMtu(device.name(), mtu);
+            for (IpPrefix address : config.addresses()) {
+                netlink.addAddress(device.name(), address);
+            }
+            netlink.setUp(device.name(), true);
+            if (config.mode() == TunMode.TUN) {
+                // As wg-quick does: every AllowedIPs range is routed into the device.
+                for (Peer peer : peers.peers()) {
+                    for (IpPrefix range : peer.allowedIps()) {
+                        netlink.addRoute(device.name(), range);
+                    }
+                }
+            }
+        }
+    }
+
+    private void startLoops() {
+        for (int i = 0; i < device.queueCount(); i++) {
+            OutboundLoop outbound = new OutboundLoop(device.queue(i), config.mode(), transport, peers, counters, wake,
+                    lifecycle, BATCH_SIZE);
+            threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon().start(outbound));
+        }
+        InboundLoop inbound = new InboundLoop(device.queue(0), config.mode(), transport, peers, counters, wake,
+                lifecycle, BATCH_SIZE);
+        threads.add(Thread.ofPlatform().name(device.name() + "-in").daemon().start(inbound));
+    }
+
+    public String name() {
+        return device.name();
+    }
+
+    public InterfaceConfig config() {
+        return config;
+    }
+
+    public int mtu() {
+        return mtu;
+    }
+
+    /** The UDP port the interface listens on (the chosen one when ListenPort is 0), or 0 for IP-in-IP. */
+    public int listenPort() {
+        return transport instanceof UdpTransport udp ? udp.localPort() : 0;
+    }
+
+    public List<Peer> peers() {
+        return peers.peers();
+    }
+
+    public TrafficCounters counters() {
+        return counters;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Asks the loops to stop; returns at once. Safe from any thread, idempotent. */
+    public void stop() {
+        lifecycle.running = false;
+        wake.wake();
+        lifecycle.stopped.countDown();
+    }
+
+    /** Blocks until {@link #stop()} is called (by a signal, the control socket, or a failing loop). */
+    public void awaitStop() throws InterruptedException {
+        lifecycle.stopped.await();
+    }
+
+    /** Why the tunnel stopped on its own, or null. */
+    public String failure() {
+        return lifecycle.failure;
+    }
+
+    /** Stops the loops, waits for them, and removes the device (with its addresses and routes). */
+    @Override
+    public void close() {
+        stop();
+        for (Thread thread : threads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(STOP_TIMEOUT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        device.close();
+        transport.close();
+        wake.close();
+    }
+}
