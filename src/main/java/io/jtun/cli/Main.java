@@ -15,6 +15,7 @@ public final class Main {
             Usage: jtun COMMAND [OPTIONS]
 
             Commands:
+              demo      build a two-host lab, bring a tunnel up between them, ping, measure, clean up
               up        bring an interface up from its configuration file (wg-quick format)
               down      take a running interface down
               show      show running interfaces, their peers and counters
@@ -42,6 +43,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
         try {
             return switch (command) {
+                case "demo" -> DemoCommand.run(rest);
                 case "up" -> UpCommand.run(rest);
                 case "down" -> DownCommand.run(rest);
                 case "show" -> ShowCommand.run(rest);

@@ -27,6 +27,9 @@ class UdpTransportTest {
     private static final int SEND_OFFSET = 8;
     private static final int RECEIVE_OFFSET = 16;
     private static final long TIMEOUT_MILLIS = 5000;
+    private static final int WARMUP_ROUNDS = 10_000;
+    /** Well below any per-datagram object: what is left is a stray per-batch allocation at most. */
+    private static final long MAX_BYTES_PER_DATAGRAM = 8;
 
     private static SocketEndpoint endpoint(String host, int port) throws Exception {
         return SocketEndpoint.of(new InetSocketAddress(InetAddress.getByName(host), port));
@@ -268,7 +271,8 @@ class UdpTransportTest {
                     got += n;
                 }
             };
-            for (int i = 0; i < 20_000; i++) {
+            // Until C2 compiles the call path, invocation plumbing allocates a little per call.
+            for (int i = 0; i < WARMUP_ROUNDS; i++) {
                 round.run();
             }
             int rounds = 1000;
@@ -282,7 +286,7 @@ class UdpTransportTest {
                 }
             }
             long perDatagram = (threads.getCurrentThreadAllocatedBytes() - before) / ((long) rounds * BATCH);
-            assertTrue(perDatagram < 8, "allocated " + perDatagram + " bytes per datagram");
+            assertTrue(perDatagram < MAX_BYTES_PER_DATAGRAM, "allocated " + perDatagram + " bytes per datagram");
             assertNotEquals(0, b.counters().received());
         }
     }
