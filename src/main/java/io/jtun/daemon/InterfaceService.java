@@ -51,6 +51,10 @@ public final class InterfaceService {
                 log(config.name() + " is down");
             }
         }
+        if (tunnel.failure() == null) {
+            // A clean stop leaves nothing behind; after a failure the log stays for the operator.
+            RuntimeDir.removeLeftovers(config.name());
+        }
     }
 
     /** Stops the interface; safe from signal handlers. */

@@ -78,4 +78,17 @@ public final class RuntimeDir {
     public static Path logFile(String iface) {
         return path().resolve(iface + ".log");
     }
+
+    /** Deletes the interface's log, and the namespace's directory once it holds nothing else. */
+    static void removeLeftovers(String iface) {
+        try {
+            Files.deleteIfExists(logFile(iface));
+            Path dir = path();
+            if (!dir.equals(DEFAULT) && dir.startsWith(DEFAULT)) {
+                Files.deleteIfExists(dir); // fails harmlessly while other interfaces of the namespace run
+            }
+        } catch (IOException e) {
+            // not worth failing a clean stop over
+        }
+    }
 }

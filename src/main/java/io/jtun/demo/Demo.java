@@ -50,6 +50,7 @@ public final class Demo {
     public void run() {
         step("building the lab: two network namespaces joined by a veth, underlay 198.18.0.0/24");
         try (Lab lab = Lab.create("jtun-demo")) {
+            out.println("    hosts: network namespaces " + lab.hostA() + " and " + lab.hostB());
             Path configs = writeConfigs();
             boolean upA = false;
             boolean upB = false;
