@@ -116,9 +116,9 @@ public final class TransportCounters {
         lastSendErrno = errno;
         switch (errno) {
             case Errno.EMSGSIZE -> sendTooBig++;
-            case Errno.ENETUNREACH, Errno.EHOSTUNREACH, Errno.ENETDOWN, SocketErrors.EHOSTDOWN,
+            case Errno.ENETUNREACH, Errno.EHOSTUNREACH, Errno.ENETDOWN, Errno.EHOSTDOWN,
                     Errno.EADDRNOTAVAIL -> sendUnreachable++;
-            case SocketErrors.ECONNREFUSED -> sendRefused++;
+            case Errno.ECONNREFUSED -> sendRefused++;
             default -> sendOther++;
         }
     }

@@ -13,6 +13,7 @@ public final class Errno {
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
+    public static final int EFAULT = 14;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
@@ -21,6 +22,8 @@ public final class Errno {
     public static final int ENOTTY = 25;
     public static final int ENAMETOOLONG = 36;
     public static final int EBADFD = 77;
+    public static final int ENOTSOCK = 88;
+    public static final int EDESTADDRREQ = 89;
     public static final int EMSGSIZE = 90;
     public static final int EPROTONOSUPPORT = 93;
     public static final int EOPNOTSUPP = 95;
@@ -30,6 +33,9 @@ public final class Errno {
     public static final int ENETDOWN = 100;
     public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
+    public static final int ENOTCONN = 107;
+    public static final int ECONNREFUSED = 111;
+    public static final int EHOSTDOWN = 112;
     public static final int EHOSTUNREACH = 113;
 
     private Errno() {
@@ -57,6 +63,7 @@ public final class Errno {
             case EAGAIN -> "EAGAIN";
             case ENOMEM -> "ENOMEM";
             case EACCES -> "EACCES";
+            case EFAULT -> "EFAULT";
             case EBUSY -> "EBUSY";
             case EEXIST -> "EEXIST";
             case ENODEV -> "ENODEV";
@@ -65,6 +72,8 @@ public final class Errno {
             case ENOTTY -> "ENOTTY";
             case ENAMETOOLONG -> "ENAMETOOLONG";
             case EBADFD -> "EBADFD";
+            case ENOTSOCK -> "ENOTSOCK";
+            case EDESTADDRREQ -> "EDESTADDRREQ";
             case EMSGSIZE -> "EMSGSIZE";
             case EPROTONOSUPPORT -> "EPROTONOSUPPORT";
             case EOPNOTSUPP -> "EOPNOTSUPP";
@@ -74,6 +83,9 @@ public final class Errno {
             case ENETDOWN -> "ENETDOWN";
             case ENETUNREACH -> "ENETUNREACH";
             case ENOBUFS -> "ENOBUFS";
+            case ENOTCONN -> "ENOTCONN";
+            case ECONNREFUSED -> "ECONNREFUSED";
+            case EHOSTDOWN -> "EHOSTDOWN";
             case EHOSTUNREACH -> "EHOSTUNREACH";
             default -> "errno " + errno;
         };

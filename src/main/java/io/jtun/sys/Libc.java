@@ -74,10 +74,12 @@ public final class Libc {
     private static final MethodHandle OPEN = failing("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = failing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // The buffer is passed as a raw address (a long is passed exactly like a pointer), so the
+    // data path can read into or write from the middle of a slot without making a slice.
     private static final MethodHandle READ = failing("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle WRITE = failing("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle IOCTL_PTR = failing("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle IOCTL_LONG = failing("ioctl",
@@ -186,7 +188,12 @@ public final class Libc {
      * and has nothing to read (EAGAIN); EINTR is retried.
      */
     public static long read(int fd, MemorySegment buf, long length) {
-        return transfer(READ, "read", fd, buf, length);
+        return read(fd, buf, 0, length);
+    }
+
+    /** read(2) into {@code buf[offset..offset+length)} of a native segment; as {@link #read(int, MemorySegment, long)}. */
+    public static long read(int fd, MemorySegment buf, long offset, long length) {
+        return transfer(READ, "read", fd, nativeAddress(buf, offset, length), length);
     }
 
     /**
@@ -194,14 +201,31 @@ public final class Libc {
      * cannot take it now (EAGAIN); EINTR is retried.
      */
     public static long write(int fd, MemorySegment buf, long length) {
-        return transfer(WRITE, "write", fd, buf, length);
+        return write(fd, buf, 0, length);
     }
 
-    private static long transfer(MethodHandle call, String name, int fd, MemorySegment buf, long length) {
+    /** write(2) from {@code buf[offset..offset+length)} of a native segment; as {@link #write(int, MemorySegment, long)}. */
+    public static long write(int fd, MemorySegment buf, long offset, long length) {
+        return transfer(WRITE, "write", fd, nativeAddress(buf, offset, length), length);
+    }
+
+    /**
+     * The address of {@code buf[offset]} after the checks a segment argument would get: native,
+     * alive, and the range inside it.
+     */
+    private static long nativeAddress(MemorySegment buf, long offset, long length) {
+        if (!buf.isNative() || !buf.scope().isAlive()) {
+            throw new IllegalArgumentException("I/O needs a live native buffer");
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, buf.byteSize());
+        return buf.address() + offset;
+    }
+
+    private static long transfer(MethodHandle call, String name, int fd, long address, long length) {
         try {
             MemorySegment capture = capture();
             while (true) {
-                long n = (long) call.invokeExact(capture, fd, buf, length);
+                long n = (long) call.invokeExact(capture, fd, address, length);
                 if (n >= 0) {
                     return n;
                 }

@@ -53,7 +53,7 @@ public final class TunQueue {
 
     /** Writes the packet at {@code data[offset..offset+length)} (e.g. a slot of a batch). */
     public boolean write(MemorySegment data, long offset, int length) {
-        return Libc.write(fd, data.asSlice(offset, length), length) >= 0;
+        return Libc.write(fd, data, offset, length) >= 0;
     }
 
     void close() {
