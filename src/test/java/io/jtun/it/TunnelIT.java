@@ -188,6 +188,29 @@ class TunnelIT {
     }
 
     @Test
+    void endpointsMayBeHostNames() throws Exception {
+        // ip netns exec bind-mounts /etc/netns/NAME/hosts over /etc/hosts: the names exist only
+        // inside the test's namespaces.
+        Path hostsA = Path.of("/etc/netns", a.name(), "hosts");
+        Path hostsB = Path.of("/etc/netns", b.name(), "hosts");
+        try {
+            Files.createDirectories(hostsA.getParent());
+            Files.createDirectories(hostsB.getParent());
+            Files.writeString(hostsA, "127.0.0.1 localhost\nfd00:18:0::2 peer-b.test\n");
+            Files.writeString(hostsB, "127.0.0.1 localhost\nfd00:18:0::1 peer-a.test\n");
+            twoHostsOverUdp("peer-a.test:51820", "peer-b.test:51821", "");
+            pingBothWays(a, b);
+            assertTrue(a.jtun("show", "jt0").stdout().contains("endpoint: [fd00:18::2]:51821"));
+            assertTrue(b.jtun("show", "jt0").stdout().contains("endpoint: [fd00:18::1]:51820"));
+        } finally {
+            Files.deleteIfExists(hostsA);
+            Files.deleteIfExists(hostsA.getParent());
+            Files.deleteIfExists(hostsB);
+            Files.deleteIfExists(hostsB.getParent());
+        }
+    }
+
+    @Test
     void aPortInUseIsReportedWithFileAndLine() throws Exception {
         a.start("ncat", "-u", "-l", "51820");
         waitForListener(a, ":51820");
