@@ -3,6 +3,8 @@ package io.jtun.device;
 import io.jtun.conn.PacketBatch;
 import io.jtun.conn.SocketEndpoint;
 import io.jtun.net.IpPrefix;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -11,6 +13,15 @@ import java.util.List;
  * the inner source address is one that peer may use.
  */
 final class PeerTable {
+    private static final int IP_VERSION_4 = 4;
+    private static final int IP_VERSION_6 = 6;
+    private static final int IPV4_MIN_HEADER = 20;
+    private static final int IPV4_SOURCE = 12;
+    private static final int IPV4_DESTINATION = 16;
+    private static final int IPV6_HEADER = 40;
+    private static final int IPV6_SOURCE = 8;
+    private static final int IPV6_DESTINATION = 24;
+
     private final Peer[] peers;
     private final AllowedIps<Peer> routes = new AllowedIps<>();
     /** The one peer without a configured endpoint, if any: it takes whatever source writes to us. */
@@ -36,6 +47,38 @@ final class PeerTable {
 
     AllowedIps<Peer> routes() {
         return routes;
+    }
+
+    /** Whether {@code data[start..start+length)} holds at least an IPv4 or IPv6 header. */
+    static boolean isIpPacket(MemorySegment data, long start, int length) {
+        if (length < 1) {
+            return false;
+        }
+        int version = ipVersion(data, start);
+        return version == IP_VERSION_4 && length >= IPV4_MIN_HEADER || version == IP_VERSION_6 && length >= IPV6_HEADER;
+    }
+
+    /** The peer whose AllowedIPs hold the packet's destination; null if none, or not IP. */
+    Peer byDestination(MemorySegment data, long start, int length) {
+        return byAddress(data, start, length, IPV4_DESTINATION, IPV6_DESTINATION);
+    }
+
+    /** The peer whose AllowedIPs hold the packet's source; null if none, or not IP. */
+    Peer bySource(MemorySegment data, long start, int length) {
+        return byAddress(data, start, length, IPV4_SOURCE, IPV6_SOURCE);
+    }
+
+    private Peer byAddress(MemorySegment data, long start, int length, int ipv4Offset, int ipv6Offset) {
+        if (!isIpPacket(data, start, length)) {
+            return null;
+        }
+        return ipVersion(data, start) == IP_VERSION_4
+                ? routes.lookupIpv4(data, start + ipv4Offset)
+                : routes.lookupIpv6(data, start + ipv6Offset);
+    }
+
+    private static int ipVersion(MemorySegment data, long start) {
+        return (data.get(ValueLayout.JAVA_BYTE, start) & 0xf0) >>> 4;
     }
 
     /** The only peer, for point-to-point (TAP) tunnels. */

@@ -171,14 +171,13 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void startLoops() {
+        LoopContext context = new LoopContext(config.mode(), transport, peers, counters, wake, lifecycle, BATCH_SIZE);
         for (int i = 0; i < device.queueCount(); i++) {
-            OutboundLoop outbound = new OutboundLoop(device.queue(i), config.mode(), transport, peers, counters, wake,
-                    lifecycle, BATCH_SIZE);
-            threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon().start(outbound));
+            threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon()
+                    .start(new OutboundLoop(device.queue(i), context)));
         }
-        InboundLoop inbound = new InboundLoop(device.queue(0), config.mode(), transport, peers, counters, wake,
-                lifecycle, BATCH_SIZE);
-        threads.add(Thread.ofPlatform().name(device.name() + "-in").daemon().start(inbound));
+        threads.add(Thread.ofPlatform().name(device.name() + "-in").daemon()
+                .start(new InboundLoop(device.queue(0), context)));
     }
 
     public String name() {

@@ -1,0 +1,20 @@
+package io.jtun.device;
+
+import io.jtun.conn.Transport;
+import io.jtun.sys.WakePipe;
+import io.jtun.tun.TunMode;
+
+/**
+ * What the inbound and outbound loops of one interface share.
+ *
+ * @param mode              TUN (route by IP address) or TAP (point-to-point frames)
+ * @param transport         the underlay
+ * @param peers             the peers and their AllowedIPs
+ * @param interfaceCounters drops that belong to no peer (no route, unknown source)
+ * @param wake              polled by every loop so {@link Tunnel#stop()} ends them at once
+ * @param lifecycle         running flag and failure reporting
+ * @param batchSize         slots per batch
+ */
+record LoopContext(TunMode mode, Transport transport, PeerTable peers, TrafficCounters interfaceCounters,
+        WakePipe wake, Tunnel.Lifecycle lifecycle, int batchSize) {
+}
