@@ -84,7 +84,9 @@ public final class ConfigParser {
             throw new JtunException(ExitCode.FAILURE,
                     "cannot read " + file + ": " + reason + ": give the path of a configuration file", e);
         }
-        return parse(text, file, name);
+        InterfaceConfig config = parse(text, file, name);
+        SecretFiles.checkConfig(file, config);
+        return config;
     }
 
     /**
