@@ -14,8 +14,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <ol>
  *   <li>receive every datagram waiting on the underlay, up to a batch, with one system call;</li>
- *   <li>find the peer that sent each one (by its endpoint); datagrams from strangers are
- *       dropped;</li>
+ *   <li>open each one: find the peer that sent it and recover the inner packet (plain: by its
+ *       endpoint; WireGuard: by receiver index, then decrypt and check for replays); handshake
+ *       messages go to the handshake thread, and datagrams from strangers are dropped;</li>
  *   <li>check the inner packet: a TUN packet must be IPv4 or IPv6 with a source address inside
  *       the sending peer's AllowedIPs (cryptokey routing's inbound rule: a peer speaks only for
  *       its own addresses), a TAP frame must hold an Ethernet header;</li>
@@ -60,9 +61,8 @@ final class InboundLoop implements Runnable {
     }
 
     private void deliver(PacketBatch batch, int slot) {
-        Peer peer = context.peers().sender(batch, slot);
+        Peer peer = context.encapsulation().open(batch, slot);
         if (peer == null) {
-            context.interfaceCounters().dropped(DropReason.UNKNOWN_SOURCE);
             return;
         }
         MemorySegment data = batch.data();

@@ -1,7 +1,6 @@
 package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
-import io.jtun.conn.SocketEndpoint;
 import io.jtun.sys.Libc;
 import io.jtun.sys.PollSet;
 import io.jtun.tun.TunMode;
@@ -14,9 +13,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <ol>
  *   <li>read every packet the kernel has queued on the device, up to a batch;</li>
- *   <li>route each to the peer whose AllowedIPs holds its destination (TAP: the one peer), and
- *       address the slot to that peer's endpoint; packets with no peer or no endpoint are
- *       dropped and counted, and the next read reuses their slot;</li>
+ *   <li>route each to the peer whose AllowedIPs holds its destination (TAP: the one peer) and
+ *       seal it for that peer (address it; with WireGuard, encrypt it in place); packets with no
+ *       peer are dropped and counted, packets without a session wait for the handshake, and
+ *       the next read reuses their slot;</li>
  *   <li>send the batch with one system call, waiting for room in the socket buffer if it is
  *       full;</li>
  *   <li>when the device has nothing more, sleep in poll until it does (or the tunnel stops).</li>
@@ -58,29 +58,26 @@ final class OutboundLoop implements Runnable {
         }
     }
 
-    /** Reads and routes packets into the batch until it is full or the device is empty. */
+    /** Reads, routes and seals packets into the batch until it is full or the device is empty. */
     private int fill(PacketBatch batch) {
-        int count = 0;
+        Encapsulation encapsulation = context.encapsulation();
+        int headroom = encapsulation.headroom();
         MemorySegment data = batch.data();
+        int count = 0;
         while (count < batch.capacity()) {
-            int length = queue.read(batch.slot(count));
+            batch.setOffset(count, headroom);
+            int length = queue.read(data, batch.payloadStart(count), batch.room(count));
             if (length == 0) {
                 break;
             }
-            Peer peer = route(data, batch.slotStart(count), length);
+            batch.setLength(count, length);
+            Peer peer = route(data, batch.payloadStart(count), length);
             if (peer == null) {
                 context.interfaceCounters().dropped(DropReason.NO_ROUTE);
-                continue;
+            } else if (encapsulation.seal(peer, batch, count)) {
+                count++;
             }
-            SocketEndpoint endpoint = peer.endpoint();
-            if (endpoint == null) {
-                peer.counters().dropped(DropReason.NO_ENDPOINT);
-                continue;
-            }
-            batch.setLength(count, length);
-            batch.setAddress(count, endpoint);
-            peer.counters().sent(length);
-            count++;
+            // Otherwise the next read reuses the slot.
         }
         batch.setCount(count);
         return count;

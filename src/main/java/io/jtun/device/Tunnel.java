@@ -35,8 +35,11 @@ public final class Tunnel implements AutoCloseable {
     public static final int DEFAULT_MTU_UDP = 1420;
     /** Default MTU over IP-in-IP: a 20-byte outer IPv4 header inside a 1500-byte underlay. */
     public static final int DEFAULT_MTU_IPIP = 1480;
-    /** Room for any packet the device or the underlay can hand us, so nothing is ever cut. */
-    static final int SLOT_SIZE = TunDevice.READ_BUFFER_SIZE;
+    /**
+     * Room for any packet the device or the underlay can hand us, so nothing is ever cut, plus
+     * what encapsulation adds around it (WireGuard: 16-byte header, padding, 16-byte tag).
+     */
+    static final int SLOT_SIZE = TunDevice.READ_BUFFER_SIZE + 64;
     private static final int BATCH_SIZE = 64;
     private static final long STOP_TIMEOUT_SECONDS = 5;
 
@@ -171,7 +174,8 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void startLoops() {
-        LoopContext context = new LoopContext(config.mode(), transport, peers, counters, wake, lifecycle, BATCH_SIZE);
+        LoopContext context = new LoopContext(config.mode(), transport, peers, new PlainEncapsulation(peers, counters),
+                counters, wake, lifecycle, BATCH_SIZE);
         for (int i = 0; i < device.queueCount(); i++) {
             threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon()
                     .start(new OutboundLoop(device.queue(i), context)));

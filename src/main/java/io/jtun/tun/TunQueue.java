@@ -43,6 +43,22 @@ public final class TunQueue {
     }
 
     /**
+     * Reads one packet into {@code data[offset..offset+room)} (e.g. a slot of a batch, leaving
+     * headroom in front). {@code room} must be at least {@link TunDevice#READ_BUFFER_SIZE} so
+     * no packet can be cut short.
+     *
+     * @return the packet length, or 0 when no packet is waiting
+     */
+    public int read(MemorySegment data, long offset, int room) {
+        if (room < TunDevice.READ_BUFFER_SIZE) {
+            throw new IllegalArgumentException("TUN read room must be " + TunDevice.READ_BUFFER_SIZE
+                    + " bytes so no packet is truncated, got " + room);
+        }
+        long n = Libc.read(fd, data, offset, room);
+        return n < 0 ? 0 : (int) n;
+    }
+
+    /**
      * Writes one packet (or frame) to the kernel.
      *
      * @return true if written, false if the device's queue is full right now
