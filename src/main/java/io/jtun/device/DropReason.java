@@ -15,7 +15,21 @@ public enum DropReason {
     /** Inbound: not an IPv4/IPv6 packet (TUN) or Ethernet frame (TAP), or cut short. */
     MALFORMED("malformed"),
     /** Inbound: the kernel did not take the packet from us. */
-    DEVICE_WRITE_FAILED("device write failed");
+    DEVICE_WRITE_FAILED("device write failed"),
+    /** WireGuard inbound: no session has the message's receiver index (stale, or never ours). */
+    UNKNOWN_SESSION("unknown session"),
+    /** WireGuard inbound: the session is past REJECT_AFTER_TIME. */
+    SESSION_EXPIRED("session expired"),
+    /** WireGuard inbound: the counter was seen before, or is too old for the replay window. */
+    REPLAYED("replayed"),
+    /** WireGuard inbound: the message did not decrypt (wrong key, or tampered with). */
+    NOT_AUTHENTIC("failed authentication"),
+    /** WireGuard: a handshake message with a wrong MAC, an unknown key, a stale timestamp, ... */
+    HANDSHAKE_REJECTED("handshake rejected"),
+    /** WireGuard: handshake messages arrived faster than they can be processed. */
+    HANDSHAKE_OVERLOAD("handshake overload"),
+    /** WireGuard outbound: queued while waiting for a handshake, then dropped (queue full, or given up). */
+    NO_SESSION("no session");
 
     private final String label;
 

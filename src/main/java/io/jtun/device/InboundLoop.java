@@ -46,6 +46,10 @@ final class InboundLoop implements Runnable {
             }
             pollSet.set(sockets.length, context.wake().fd(), Libc.POLLIN);
             while (context.lifecycle().running()) {
+                // Opening a datagram moves its slot's offset to the inner packet; start afresh.
+                for (int i = 0; i < batch.capacity(); i++) {
+                    batch.setOffset(i, 0);
+                }
                 int count = context.transport().receive(batch);
                 if (count == 0) {
                     pollSet.poll(-1);
@@ -61,7 +65,7 @@ final class InboundLoop implements Runnable {
     }
 
     private void deliver(PacketBatch batch, int slot) {
-        Peer peer = context.encapsulation().open(batch, slot);
+        Peer peer = context.codec().open(batch, slot);
         if (peer == null) {
             return;
         }

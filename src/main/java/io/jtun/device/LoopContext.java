@@ -10,13 +10,13 @@ import io.jtun.tun.TunMode;
  * @param mode              TUN (route by IP address) or TAP (point-to-point frames)
  * @param transport         the underlay
  * @param peers             the peers and their AllowedIPs
- * @param encapsulation     plain or WireGuard
+ * @param codec             plain or WireGuard
  * @param interfaceCounters drops that belong to no peer (no route, unknown source)
  * @param wake              polled by every loop so {@link Tunnel#stop()} ends them at once
  * @param lifecycle         running flag and failure reporting
  * @param batchSize         slots per batch
  */
-record LoopContext(TunMode mode, Transport transport, PeerTable peers, Encapsulation encapsulation,
+record LoopContext(TunMode mode, Transport transport, PeerTable peers, PacketCodec codec,
         TrafficCounters interfaceCounters,
         WakePipe wake, Tunnel.Lifecycle lifecycle, int batchSize) {
 }

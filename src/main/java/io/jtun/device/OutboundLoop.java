@@ -60,8 +60,8 @@ final class OutboundLoop implements Runnable {
 
     /** Reads, routes and seals packets into the batch until it is full or the device is empty. */
     private int fill(PacketBatch batch) {
-        Encapsulation encapsulation = context.encapsulation();
-        int headroom = encapsulation.headroom();
+        PacketCodec codec = context.codec();
+        int headroom = codec.headroom();
         MemorySegment data = batch.data();
         int count = 0;
         while (count < batch.capacity()) {
@@ -74,7 +74,7 @@ final class OutboundLoop implements Runnable {
             Peer peer = route(data, batch.payloadStart(count), length);
             if (peer == null) {
                 context.interfaceCounters().dropped(DropReason.NO_ROUTE);
-            } else if (encapsulation.seal(peer, batch, count)) {
+            } else if (codec.seal(peer, batch, count)) {
                 count++;
             }
             // Otherwise the next read reuses the slot.

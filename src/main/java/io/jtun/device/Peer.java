@@ -13,6 +13,7 @@ import java.util.List;
  * written by the inbound one, hence volatile; it is replaced as a whole, never mutated.
  */
 public final class Peer {
+    private final int id;
     private final String label;
     private final List<IpPrefix> allowedIps;
     private final boolean learnsEndpoint;
@@ -20,15 +21,22 @@ public final class Peer {
     private volatile SocketEndpoint endpoint;
 
     /**
+     * @param id         the peer's position in its interface (0, 1, ...), so per-peer state of
+     *                   other layers can live in arrays indexed by it
      * @param label      how {@code jtun show} and logs name the peer
      * @param endpoint   the configured endpoint, or null to learn it from incoming packets
      * @param allowedIps the inner ranges routed to this peer
      */
-    public Peer(String label, SocketEndpoint endpoint, List<IpPrefix> allowedIps) {
+    public Peer(int id, String label, SocketEndpoint endpoint, List<IpPrefix> allowedIps) {
+        this.id = id;
         this.label = label;
         this.endpoint = endpoint;
         this.allowedIps = List.copyOf(allowedIps);
         this.learnsEndpoint = endpoint == null;
+    }
+
+    public int id() {
+        return id;
     }
 
     public String label() {
@@ -44,7 +52,8 @@ public final class Peer {
         return learnsEndpoint;
     }
 
-    void updateEndpoint(SocketEndpoint newEndpoint) {
+    /** Moves the peer to a new endpoint (learned, or roamed to: an authenticated packet came from it). */
+    public void updateEndpoint(SocketEndpoint newEndpoint) {
         endpoint = newEndpoint;
     }
 

@@ -3,7 +3,9 @@ package io.jtun.device;
 import io.jtun.conn.SocketEndpoint;
 import io.jtun.conn.TransportCounters;
 import io.jtun.net.IpPrefix;
+import io.jtun.device.wg.WireGuard;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -17,6 +19,11 @@ public final class StatusReport {
     public static String of(Tunnel tunnel) {
         StringBuilder out = new StringBuilder();
         out.append("interface: ").append(tunnel.name()).append('\n');
+        WireGuard wireGuard = tunnel.wireGuard();
+        if (wireGuard != null) {
+            out.append("  public key: ").append(wireGuard.publicKey()).append('\n');
+            out.append("  private key: (hidden)\n");
+        }
         out.append("  mode: ").append(tunnel.config().mode().name().toLowerCase(Locale.ROOT)).append(" over ")
                 .append(tunnel.config().encapsulation().name().toLowerCase(Locale.ROOT)).append(", encryption: ")
                 .append(tunnel.config().encryption().name().toLowerCase(Locale.ROOT)).append('\n');
@@ -40,13 +47,43 @@ public final class StatusReport {
                     : endpoint.toString()).append('\n');
             out.append("  allowed ips: ").append(peer.allowedIps().isEmpty() ? "(none)" : join(peer.allowedIps()))
                     .append('\n');
+            if (wireGuard != null) {
+                OptionalLong handshake = wireGuard.lastHandshakeNanos(peer);
+                if (handshake.isPresent()) {
+                    long seconds = (wireGuard.clock().nanoTime() - handshake.getAsLong()) / 1_000_000_000L;
+                    out.append("  latest handshake: ").append(ago(seconds)).append('\n');
+                }
+            }
             TrafficCounters c = peer.counters();
             out.append("  transfer: ").append(size(c.rxBytes())).append(" received (").append(c.rxPackets())
                     .append(" packets), ").append(size(c.txBytes())).append(" sent (").append(c.txPackets())
                     .append(" packets)\n");
             appendDrops(out, c);
+            if (wireGuard != null && wireGuard.persistentKeepalive(peer) > 0) {
+                out.append("  persistent keepalive: every ").append(ago(wireGuard.persistentKeepalive(peer)).replace(" ago", ""))
+                        .append('\n');
+            }
         }
         return out.toString();
+    }
+
+    /** wg's style: "1 minute, 5 seconds ago". */
+    static String ago(long seconds) {
+        if (seconds <= 0) {
+            return "Now";
+        }
+        StringBuilder text = new StringBuilder();
+        long[] units = {86_400, 3_600, 60, 1};
+        String[] names = {"day", "hour", "minute", "second"};
+        long left = seconds;
+        for (int i = 0; i < units.length; i++) {
+            long n = left / units[i];
+            left %= units[i];
+            if (n > 0) {
+                text.append(text.isEmpty() ? "" : ", ").append(n).append(' ').append(names[i]).append(n == 1 ? "" : "s");
+            }
+        }
+        return text.append(" ago").toString();
     }
 
     private static void appendDrops(StringBuilder out, TrafficCounters counters) {

@@ -11,6 +11,8 @@ import io.jtun.conn.IpInIpTransport;
 import io.jtun.conn.SocketEndpoint;
 import io.jtun.conn.Transport;
 import io.jtun.conn.UdpTransport;
+import io.jtun.device.wg.WgClock;
+import io.jtun.device.wg.WireGuard;
 import io.jtun.net.IpPrefix;
 import io.jtun.netlink.Rtnetlink;
 import io.jtun.sys.WakePipe;
@@ -52,6 +54,7 @@ public final class Tunnel implements AutoCloseable {
     private final Lifecycle lifecycle = new Lifecycle();
     private final List<Thread> threads = new ArrayList<>();
     private final int mtu;
+    private WireGuard wireGuard;
 
     /** Running state shared with the loops; the first failure of a loop stops the tunnel. */
     final class Lifecycle {
@@ -105,10 +108,10 @@ public final class Tunnel implements AutoCloseable {
 
     private static void checkSupported(InterfaceConfig config) {
         String where = config.source() + ":";
-        if (config.encryption() == Encryption.WIREGUARD) {
-            throw new JtunException(ExitCode.USAGE, where + config.line(ConfigKey.ENCRYPTION)
-                    + ": WireGuard encryption is not available in this version yet: set Encryption = none"
-                    + " for a plain (unencrypted) tunnel");
+        if (config.encryption() == Encryption.WIREGUARD && config.mode() == TunMode.TAP) {
+            throw new JtunException(ExitCode.USAGE, where + config.line(ConfigKey.MODE)
+                    + ": Mode = tap with WireGuard encryption is not available yet: use Mode = tun, or"
+                    + " Encryption = none for a plain layer-2 tunnel");
         }
         if (config.mode() == TunMode.TAP && config.peers().size() > 1) {
             throw new JtunException(ExitCode.USAGE, where + config.line(ConfigKey.MODE)
@@ -138,8 +141,9 @@ public final class Tunnel implements AutoCloseable {
                     .map(spec -> SocketEndpoint.of(EndpointResolver.resolve(spec,
                             config.source() + ":" + peer.line(ConfigKey.ENDPOINT), ipv4Only)))
                     .orElse(null);
-            String label = peer.endpoint().map(Object::toString).orElse("peer at line " + peer.line());
-            peers.add(new Peer(label, endpoint, peer.allowedIps()));
+            String label = peer.publicKey().map(Object::toString)
+                    .orElseGet(() -> peer.endpoint().map(Object::toString).orElse("peer at line " + peer.line()));
+            peers.add(new Peer(peers.size(), label, endpoint, peer.allowedIps()));
         }
         return peers;
     }
@@ -174,8 +178,16 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void startLoops() {
-        LoopContext context = new LoopContext(config.mode(), transport, peers, new PlainEncapsulation(peers, counters),
-                counters, wake, lifecycle, BATCH_SIZE);
+        PacketCodec codec;
+        if (config.encryption() == Encryption.WIREGUARD) {
+            wireGuard = new WireGuard(config, peers.peers(), transport, counters, mtu, SLOT_SIZE, WgClock.SYSTEM);
+            wireGuard.start(device.name());
+            codec = wireGuard;
+        } else {
+            codec = new PlainCodec(peers, counters);
+        }
+        LoopContext context = new LoopContext(config.mode(), transport, peers, codec, counters, wake, lifecycle,
+                BATCH_SIZE);
         for (int i = 0; i < device.queueCount(); i++) {
             threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon()
                     .start(new OutboundLoop(device.queue(i), context)));
@@ -213,6 +225,11 @@ public final class Tunnel implements AutoCloseable {
         return transport;
     }
 
+    /** The WireGuard state, or null for a plain tunnel. */
+    public WireGuard wireGuard() {
+        return wireGuard;
+    }
+
     /** Asks the loops to stop; returns at once. Safe from any thread, idempotent. */
     public void stop() {
         lifecycle.running = false;
@@ -241,6 +258,9 @@ public final class Tunnel implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        if (wireGuard != null) {
+            wireGuard.close();
         }
         device.close();
         transport.close();

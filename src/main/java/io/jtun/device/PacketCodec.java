@@ -7,12 +7,13 @@ import io.jtun.conn.PacketBatch;
  * way out, and between the socket and the device on the way in. Plain tunnels only address the
  * datagram; WireGuard tunnels encrypt, and also run handshakes on the side.
  */
-interface Encapsulation {
+public interface PacketCodec {
     /**
      * Bytes the outbound loop leaves free in front of each inner packet it reads, so that
      * {@link #seal} can add a header in place.
      */
     int headroom();
+
 
     /**
      * Outbound: slot {@code slot} holds an inner packet for {@code peer} at offset

@@ -7,11 +7,11 @@ import io.jtun.conn.SocketEndpoint;
  * No encryption: the datagram is the inner packet itself (RFC 2003/4213 for IP-in-IP, where the
  * kernel adds the outer header), and a peer is known by its endpoint.
  */
-final class PlainEncapsulation implements Encapsulation {
+final class PlainCodec implements PacketCodec {
     private final PeerTable peers;
     private final TrafficCounters interfaceCounters;
 
-    PlainEncapsulation(PeerTable peers, TrafficCounters interfaceCounters) {
+    PlainCodec(PeerTable peers, TrafficCounters interfaceCounters) {
         this.peers = peers;
         this.interfaceCounters = interfaceCounters;
     }

@@ -1,0 +1,335 @@
+package io.jtun.device.wg;
+
+import io.jtun.config.InterfaceConfig;
+import io.jtun.config.Key;
+import io.jtun.config.PeerConfig;
+import io.jtun.conn.PacketBatch;
+import io.jtun.conn.SocketEndpoint;
+import io.jtun.conn.Transport;
+import io.jtun.device.DropReason;
+import io.jtun.device.IndexTable;
+import io.jtun.device.PacketCodec;
+import io.jtun.device.Peer;
+import io.jtun.device.TrafficCounters;
+import io.jtun.device.timers.PeerTimers;
+import io.jtun.noise.ChaCha20Poly1305;
+import io.jtun.noise.CookieGenerator;
+import io.jtun.noise.Messages;
+import io.jtun.noise.NoiseEngine;
+import io.jtun.noise.PeerHandshake;
+import io.jtun.noise.StaticIdentity;
+import io.jtun.noise.TransportMessage;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * WireGuard on the data path: seals outbound packets into transport messages, opens inbound
+ * ones, and hands handshake messages to the {@link HandshakeWorker}, which also runs the timers.
+ *
+ * <p>Outbound, for each packet routed to a peer: if the peer has a usable session, take the next
+ * counter, pad, encrypt in place behind the 16-byte header and address it to the peer's endpoint;
+ * if not, keep a copy until a handshake completes and ask for one. Inbound: find the session by
+ * receiver index, check the counter against the replay window, decrypt, mark the counter, follow
+ * the peer to the packet's source address (roaming), and cut the padding off using the inner IP
+ * header's length.
+ */
+public final class WireGuard implements PacketCodec, AutoCloseable {
+    private static final ValueLayout.OfInt INT_LE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_BE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int HEADER = TransportMessage.HEADER_SIZE;
+    private static final int IPV4_TOTAL_LENGTH = 2;
+    private static final int IPV6_PAYLOAD_LENGTH = 4;
+    private static final int IPV6_HEADER = 40;
+    private static final int IPV4_MIN_HEADER = 20;
+
+    private final StaticIdentity identity;
+    private final WireGuardPeer[] peers;
+    private final Map<Key, WireGuardPeer> byPublicKey = new HashMap<>();
+    private final IndexTable<Object> indices = new IndexTable<>();
+    private final TrafficCounters interfaceCounters;
+    private final WgClock clock;
+    private final int mtu;
+    private final ThreadLocal<Scratch> scratch;
+    private final HandshakeWorker worker;
+
+    /** Per-thread cipher state and a buffer to encrypt/decrypt in (JDK ciphers work on arrays). */
+    static final class Scratch {
+        final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+        final byte[] buffer;
+
+        Scratch(int size) {
+            buffer = new byte[size];
+        }
+    }
+
+    /**
+     * @param peers    the interface's peers, in the order of {@code config.peers()} ({@link Peer#id()})
+     * @param slotSize the size of the data path's batch slots
+     */
+    public WireGuard(InterfaceConfig config, List<Peer> peers, Transport transport, TrafficCounters interfaceCounters,
+            int mtu, int slotSize, WgClock clock) {
+        this.identity = StaticIdentity.of(config.privateKey().orElseThrow());
+        this.interfaceCounters = interfaceCounters;
+        this.clock = clock;
+        this.mtu = mtu;
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(slotSize));
+        this.peers = new WireGuardPeer[peers.size()];
+        for (Peer peer : peers) {
+            PeerConfig peerConfig = config.peers().get(peer.id());
+            Key publicKey = peerConfig.publicKey().orElseThrow();
+            byte[] psk = peerConfig.presharedKey().map(s -> s.bytes()).orElse(null);
+            PeerTimers timers = new PeerTimers();
+            peerConfig.persistentKeepalive().ifPresent(timers::setPersistentKeepaliveInterval);
+            WireGuardPeer wp = new WireGuardPeer(peer, new PeerHandshake(identity, publicKey.bytes(), psk),
+                    new CookieGenerator(publicKey.bytes()), timers, new Keypairs(this::retire));
+            this.peers[peer.id()] = wp;
+            byPublicKey.put(publicKey, wp);
+        }
+        this.worker = new HandshakeWorker(this, new NoiseEngine(identity), identity, transport, slotSize, clock);
+    }
+
+    /** Starts the handshake and timer thread. */
+    public void start(String name) {
+        worker.start(name);
+    }
+
+    @Override
+    public int headroom() {
+        return HEADER;
+    }
+
+    // ---- outbound ----
+
+    @Override
+    public boolean seal(Peer peer, PacketBatch batch, int slot) {
+        WireGuardPeer wp = peers[peer.id()];
+        long now = clock.nanoTime();
+        Session session = wp.keypairs().current();
+        if (session == null || session.retired() || !PeerTimers.canSend(session, now)) {
+            wp.stage(copyPayload(batch, slot));
+            worker.requestHandshake(wp);
+            return false;
+        }
+        SocketEndpoint endpoint = peer.endpoint();
+        if (endpoint == null) {
+            peer.counters().dropped(DropReason.NO_ENDPOINT);
+            return false;
+        }
+        if (!encrypt(wp, session, batch, slot, now)) {
+            wp.stage(copyPayload(batch, slot));
+            worker.requestHandshake(wp);
+            return false;
+        }
+        batch.setAddress(slot, endpoint);
+        return true;
+    }
+
+    /**
+     * Encrypts slot {@code slot}'s packet (at offset {@link #headroom()}) into a transport message
+     * at offset 0 of the slot. False when the session may not send any more.
+     */
+    boolean encrypt(WireGuardPeer wp, Session session, PacketBatch batch, int slot, long now) {
+        long counter = session.nextSendCounter();
+        if (io.jtun.noise.Protocol.counterExhausted(counter)) {
+            return false;
+        }
+        Scratch s = scratch.get();
+        MemorySegment data = batch.data();
+        int length = batch.length(slot);
+        long slotStart = batch.slotStart(slot);
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, batch.payloadStart(slot), s.buffer, HEADER, length);
+        int size = TransportMessage.encrypt(s.aead, session.sendKey(), session.remoteIndex(), counter, s.buffer,
+                HEADER, length, mtu, s.buffer, 0);
+        if (session.retired()) {
+            return false; // the keys may have been changing under us: never send that
+        }
+        MemorySegment.copy(s.buffer, 0, data, ValueLayout.JAVA_BYTE, slotStart, size);
+        batch.setOffset(slot, 0);
+        batch.setLength(slot, size);
+        wp.peer().counters().sent(length);
+        PeerTimers timers = wp.timers();
+        if (length > 0) {
+            timers.onDataSent(now);
+        }
+        timers.onAnyAuthenticatedPacketSent(now);
+        timers.onAnyAuthenticatedPacketTraversal(now);
+        if (PeerTimers.shouldInitiateOnSend(session, now)) {
+            worker.requestHandshake(wp);
+        }
+        return true;
+    }
+
+    private static byte[] copyPayload(PacketBatch batch, int slot) {
+        byte[] copy = new byte[batch.length(slot)];
+        MemorySegment.copy(batch.data(), ValueLayout.JAVA_BYTE, batch.payloadStart(slot), copy, 0, copy.length);
+        return copy;
+    }
+
+    // ---- inbound ----
+
+    @Override
+    public Peer open(PacketBatch batch, int slot) {
+        MemorySegment data = batch.data();
+        long start = batch.payloadStart(slot);
+        int length = batch.length(slot);
+        int type = length >= Messages.TYPE_SIZE ? data.get(INT_LE, start) : -1;
+        if (type == Messages.TYPE_TRANSPORT && length >= TransportMessage.MIN_SIZE) {
+            return openTransport(batch, slot, data, start, length);
+        }
+        if (type == Messages.TYPE_INITIATION && length == Messages.INITIATION_SIZE
+                || type == Messages.TYPE_RESPONSE && length == Messages.RESPONSE_SIZE
+                || type == Messages.TYPE_COOKIE_REPLY && length == Messages.COOKIE_REPLY_SIZE) {
+            byte[] message = new byte[length];
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, message, 0, length);
+            if (!worker.submit(message, batch.endpoint(slot))) {
+                interfaceCounters.dropped(DropReason.HANDSHAKE_OVERLOAD);
+            }
+            return null;
+        }
+        interfaceCounters.dropped(DropReason.MALFORMED);
+        return null;
+    }
+
+    private Peer openTransport(PacketBatch batch, int slot, MemorySegment data, long start, int length) {
+        int receiver = data.get(INT_LE, start + Messages.TRANSPORT_RECEIVER);
+        if (!(indices.get(receiver) instanceof Session session)) {
+            interfaceCounters.dropped(DropReason.UNKNOWN_SESSION);
+            return null;
+        }
+        WireGuardPeer wp = session.peer();
+        Peer peer = wp.peer();
+        long now = clock.nanoTime();
+        if (session.retired() || !PeerTimers.canReceive(session, now)) {
+            peer.counters().dropped(DropReason.SESSION_EXPIRED);
+            return null;
+        }
+        long counter = data.get(LONG_LE, start + Messages.TRANSPORT_COUNTER);
+        if (!PeerTimers.receiveCounterAllowed(counter) || !session.replay().check(counter)) {
+            peer.counters().dropped(DropReason.REPLAYED);
+            return null;
+        }
+        Scratch s = scratch.get();
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, s.buffer, 0, length);
+        int plain = TransportMessage.decrypt(s.aead, session.receiveKey(), s.buffer, 0, length, s.buffer, HEADER);
+        if (plain < 0) {
+            peer.counters().dropped(DropReason.NOT_AUTHENTIC);
+            return null;
+        }
+        if (!session.replay().update(counter)) {
+            peer.counters().dropped(DropReason.REPLAYED);
+            return null;
+        }
+        SocketEndpoint known = peer.endpoint();
+        if (known == null || !batch.addressEquals(slot, known)) {
+            peer.updateEndpoint(batch.endpoint(slot)); // roaming: follow the latest authenticated packet
+        }
+        PeerTimers timers = wp.timers();
+        if (wp.keypairs().received(session)) {
+            timers.onHandshakeComplete(now);
+            worker.flushStaged(wp);
+        }
+        timers.onAnyAuthenticatedPacketReceived(now);
+        timers.onAnyAuthenticatedPacketTraversal(now);
+        if (timers.shouldInitiateOnReceive(session, now)) {
+            worker.requestHandshake(wp);
+        }
+        if (plain == 0) {
+            return null; // a keepalive: nothing for the device
+        }
+        timers.onDataReceived(now);
+        int inner = innerLength(s.buffer, HEADER, plain);
+        if (inner < 0) {
+            peer.counters().dropped(DropReason.MALFORMED);
+            return null;
+        }
+        MemorySegment.copy(s.buffer, HEADER, data, ValueLayout.JAVA_BYTE, start + HEADER, inner);
+        batch.setOffset(slot, batch.offset(slot) + HEADER);
+        batch.setLength(slot, inner);
+        return peer;
+    }
+
+    /**
+     * The inner packet's own length (without WireGuard's padding), from its IP header; -1 if it
+     * is not IP or claims more bytes than arrived.
+     */
+    private static int innerLength(byte[] buffer, int offset, int available) {
+        int version = (buffer[offset] & 0xf0) >>> 4;
+        int length;
+        if (version == 4 && available >= IPV4_MIN_HEADER) {
+            length = ((buffer[offset + IPV4_TOTAL_LENGTH] & 0xff) << 8) | (buffer[offset + IPV4_TOTAL_LENGTH + 1] & 0xff);
+        } else if (version == 6 && available >= IPV6_HEADER) {
+            length = IPV6_HEADER + (((buffer[offset + IPV6_PAYLOAD_LENGTH] & 0xff) << 8)
+                    | (buffer[offset + IPV6_PAYLOAD_LENGTH + 1] & 0xff));
+        } else {
+            return -1;
+        }
+        return length <= available ? length : -1;
+    }
+
+    // ---- shared with the handshake worker ----
+
+    IndexTable<Object> indices() {
+        return indices;
+    }
+
+    WireGuardPeer peerByKey(byte[] publicKey) {
+        return byPublicKey.get(Key.of(publicKey));
+    }
+
+    List<WireGuardPeer> peers() {
+        return List.of(peers);
+    }
+
+    TrafficCounters interfaceCounters() {
+        return interfaceCounters;
+    }
+
+    Scratch scratch() {
+        return scratch.get();
+    }
+
+    /** A session leaves a peer's set: its index is freed now, its keys zeroed a little later. */
+    private void retire(Session session) {
+        indices.remove(session.localIndex());
+        session.retire();
+        worker.bury(session);
+    }
+
+    /** When the peer last completed a handshake (monotonic nanos), for {@code jtun show}. */
+    public OptionalLong lastHandshakeNanos(Peer peer) {
+        return peers[peer.id()].timers().lastHandshakeNanos();
+    }
+
+    public int persistentKeepalive(Peer peer) {
+        return peers[peer.id()].timers().persistentKeepaliveInterval();
+    }
+
+    public String publicKey() {
+        return identity.publicKeyAsKey().toString();
+    }
+
+    public WgClock clock() {
+        return clock;
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+        for (WireGuardPeer wp : peers) {
+            wp.timers().stop();
+            wp.keypairs().clear();
+            wp.handshake().destroy();
+        }
+        worker.zeroAllBuried();
+        identity.destroy();
+    }
+}

@@ -1,0 +1,100 @@
+package io.jtun.device.wg;
+
+import io.jtun.device.DropReason;
+import io.jtun.device.Peer;
+import io.jtun.device.timers.PeerTimers;
+import io.jtun.noise.CookieGenerator;
+import io.jtun.noise.PeerHandshake;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/** A peer's WireGuard state: its handshake, cookies, timers, sessions and the packets waiting for a session. */
+final class WireGuardPeer {
+    /** Packets kept while a handshake is under way (wireguard-go keeps as many). */
+    static final int MAX_STAGED = 128;
+
+    private final Peer peer;
+    private final PeerHandshake handshake;
+    private final CookieGenerator cookies;
+    private final PeerTimers timers;
+    private final Keypairs keypairs;
+    private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+    /** The receiver index of the handshake in progress (0: none), guarded by the handshake thread. */
+    private int handshakeIndex;
+
+    WireGuardPeer(Peer peer, PeerHandshake handshake, CookieGenerator cookies, PeerTimers timers, Keypairs keypairs) {
+        this.peer = peer;
+        this.handshake = handshake;
+        this.cookies = cookies;
+        this.timers = timers;
+        this.keypairs = keypairs;
+    }
+
+    Peer peer() {
+        return peer;
+    }
+
+    PeerHandshake handshake() {
+        return handshake;
+    }
+
+    CookieGenerator cookies() {
+        return cookies;
+    }
+
+    PeerTimers timers() {
+        return timers;
+    }
+
+    Keypairs keypairs() {
+        return keypairs;
+    }
+
+    int handshakeIndex() {
+        return handshakeIndex;
+    }
+
+    void setHandshakeIndex(int index) {
+        handshakeIndex = index;
+    }
+
+    /**
+     * Keeps a copy of a packet until a session exists; the oldest is dropped (and counted) when
+     * the queue is full, as the newest packets are the ones still worth sending.
+     */
+    void stage(byte[] packet) {
+        synchronized (staged) {
+            if (staged.size() >= MAX_STAGED) {
+                staged.pollFirst();
+                peer.counters().dropped(DropReason.NO_SESSION);
+            }
+            staged.addLast(packet);
+        }
+    }
+
+    /** Takes every staged packet, oldest first. */
+    List<byte[]> takeStaged() {
+        synchronized (staged) {
+            List<byte[]> all = List.copyOf(staged);
+            staged.clear();
+            return all;
+        }
+    }
+
+    /** Drops the staged packets (the handshake was given up); returns how many. */
+    int dropStaged() {
+        synchronized (staged) {
+            int n = staged.size();
+            staged.clear();
+            for (int i = 0; i < n; i++) {
+                peer.counters().dropped(DropReason.NO_SESSION);
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return peer.label();
+    }
+}
