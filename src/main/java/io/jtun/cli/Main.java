@@ -21,6 +21,9 @@ public final class Main {
               show      show running interfaces, their peers and counters
               monitor   create (or attach to) a TUN/TAP device and print every packet it receives
               doctor    check this machine for what jtun needs, with a fix for each problem
+              genkey    print a new WireGuard private key (like wg genkey)
+              pubkey    print the public key of the private key on stdin (like wg pubkey)
+              genpsk    print a new preshared key (like wg genpsk)
               version   print the version
               help      print this text
 
@@ -48,6 +51,9 @@ public final class Main {
                 case "down" -> DownCommand.run(rest);
                 case "show" -> ShowCommand.run(rest);
                 case "monitor" -> MonitorCommand.run(rest);
+                case "genkey" -> KeyCommands.genkey(rest);
+                case "pubkey" -> KeyCommands.pubkey(rest);
+                case "genpsk" -> KeyCommands.genpsk(rest);
                 case "doctor" -> DoctorCommand.run(rest);
                 case "version", "--version" -> {
                     System.out.println("jtun " + VERSION);
@@ -60,6 +66,8 @@ public final class Main {
                 default -> throw new JtunException(ExitCode.USAGE,
                         "unknown command '" + command + "' (see: jtun help)");
             };
+        } catch (KeyCommands.HelpShown e) {
+            return ExitCode.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.FAILURE;

@@ -132,7 +132,9 @@ final class HandshakeWorker implements AutoCloseable {
                     if (work instanceof Incoming incoming) {
                         handle(incoming, sender);
                     } else if (work instanceof Request request) {
-                        initiate(request.peer(), false, sender);
+                        if (needsSession(request.peer())) {
+                            initiate(request.peer(), false, sender);
+                        }
                     } else if (work instanceof Flush flush) {
                         sendStaged(flush.peer(), sender);
                     }
@@ -279,10 +281,6 @@ final class HandshakeWorker implements AutoCloseable {
         if (endpoint == null) {
             return; // it must reach us first; its packets stay staged until then
         }
-        if (!retry && peer.keypairs().current() != null && !PeerTimers.shouldInitiateOnSend(peer.keypairs().current(), now)
-                && PeerTimers.canSend(peer.keypairs().current(), now)) {
-            return; // a duplicate request: a session came up meanwhile
-        }
         if (!peer.timers().beginInitiation(now, retry)) {
             return; // rate-limited: one initiation per REKEY_TIMEOUT unless retrying
         }
@@ -294,6 +292,19 @@ final class HandshakeWorker implements AutoCloseable {
         timers.onAnyAuthenticatedPacketTraversal(now);
         timers.onAnyAuthenticatedPacketSent(now);
         timers.onHandshakeInitiated(now);
+    }
+
+    /**
+     * Whether a request from the data path still stands: many packets ask at once, and a session
+     * may have come up since they did. (Timer-driven handshakes skip this: they fire precisely
+     * when a session that looks usable has gone silent.)
+     */
+    private boolean needsSession(WireGuardPeer peer) {
+        Session current = peer.keypairs().current();
+        long now = clock.nanoTime();
+        // The receive path's "last minute" rekey concerns sessions we initiated that are over
+        // 165 s old, which shouldInitiateOnSend (over 120 s) already covers.
+        return current == null || !PeerTimers.canSend(current, now) || PeerTimers.shouldInitiateOnSend(current, now);
     }
 
     /** Encrypts and sends what waited for a session; false if nothing waited. */
