@@ -115,6 +115,19 @@ public final class UdpTransport implements Transport {
         }
     }
 
+    /**
+     * Marks every datagram the socket sends (SO_MARK), so policy routing can keep the tunnel's
+     * own traffic out of the tunnel (wg-quick's FwMark). 0 clears the mark.
+     */
+    public void setFwMark(int mark) {
+        try {
+            Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_MARK, mark);
+        } catch (io.jtun.sys.SysException e) {
+            throw new io.jtun.JtunException(e.exitCode(), "cannot set FwMark " + Integer.toUnsignedString(mark)
+                    + " on the UDP socket: " + e.getMessage() + " (needs CAP_NET_ADMIN)", e);
+        }
+    }
+
     /** The bound port: the one asked for, or the ephemeral port the kernel chose for 0. */
     public int localPort() {
         return localPort;

@@ -119,7 +119,6 @@ public final class Tunnel implements AutoCloseable {
         }
         rejectUnsupported(config, ConfigKey.DNS, !config.dns().isEmpty());
         rejectUnsupported(config, ConfigKey.TABLE, config.table().isPresent());
-        rejectUnsupported(config, ConfigKey.FW_MARK, config.fwMark().isPresent());
         rejectUnsupported(config, ConfigKey.SAVE_CONFIG, config.saveConfig());
         for (ConfigKey hook : List.of(ConfigKey.PRE_UP, ConfigKey.POST_UP, ConfigKey.PRE_DOWN, ConfigKey.POST_DOWN)) {
             rejectUnsupported(config, hook, config.lines().containsKey(hook.keyName()));
@@ -149,14 +148,33 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private static Transport openTransport(InterfaceConfig config) {
-        try {
-            return config.encapsulation() == Encapsulation.IPIP
-                    ? IpInIpTransport.open()
-                    : UdpTransport.open(config.listenPort().orElse(0));
-        } catch (JtunException e) {
-            String key = config.encapsulation() == Encapsulation.IPIP ? ConfigKey.ENCAPSULATION.keyName() : ConfigKey.LISTEN_PORT.keyName();
-            throw new JtunException(e.exitCode(), config.source() + ":" + config.line(key) + ": " + e.getMessage(), e);
+        if (config.encapsulation() == Encapsulation.IPIP) {
+            try {
+                return IpInIpTransport.open();
+            } catch (JtunException e) {
+                throw at(config, ConfigKey.ENCAPSULATION, e);
+            }
         }
+        UdpTransport udp;
+        try {
+            udp = UdpTransport.open(config.listenPort().orElse(0));
+        } catch (JtunException e) {
+            throw at(config, ConfigKey.LISTEN_PORT, e);
+        }
+        if (config.fwMark().isPresent()) {
+            try {
+                udp.setFwMark(config.fwMark().getAsInt());
+            } catch (JtunException e) {
+                udp.close();
+                throw at(config, ConfigKey.FW_MARK, e);
+            }
+        }
+        return udp;
+    }
+
+    /** The same error, prefixed with the file and line of the setting that caused it. */
+    private static JtunException at(InterfaceConfig config, ConfigKey key, JtunException e) {
+        return new JtunException(e.exitCode(), config.source() + ":" + config.line(key) + ": " + e.getMessage(), e);
     }
 
     private void configureDevice() {

@@ -52,6 +52,7 @@ public final class Libc {
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
     public static final int SOL_SOCKET = 1;
     public static final int SO_RCVBUF = 8;
+    public static final int SO_MARK = 36;
     public static final int SO_SNDBUF = 7;
 
     /** struct pollfd { int fd; short events; short revents; } */
