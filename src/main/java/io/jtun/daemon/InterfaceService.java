@@ -35,6 +35,7 @@ public final class InterfaceService {
                 this::handle)) {
             tunnel = Tunnel.open(config);
             try {
+                tunnel.configureLink();
                 writePid(pidFile);
                 log(tunnel.name() + " is up: " + tunnel.config().mode().name().toLowerCase() + " over "
                         + tunnel.config().encapsulation().name().toLowerCase()

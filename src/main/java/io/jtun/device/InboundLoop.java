@@ -1,6 +1,7 @@
 package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
+import io.jtun.conn.Transport;
 import io.jtun.sys.Libc;
 import io.jtun.sys.PollSet;
 import io.jtun.sys.SysException;
@@ -26,6 +27,7 @@ import java.lang.foreign.MemorySegment;
  */
 final class InboundLoop implements Runnable {
     private static final int ETHERNET_HEADER = 14;
+    private static final int IDLE_POLL_MILLIS = 1000;
 
     private final TunQueue queue;
     private final LoopContext context;
@@ -39,20 +41,22 @@ final class InboundLoop implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             PacketBatch batch = new PacketBatch(arena, context.batchSize(), Tunnel.SLOT_SIZE);
-            int[] sockets = context.transport().fds();
-            PollSet pollSet = new PollSet(arena, sockets.length + 1);
-            for (int i = 0; i < sockets.length; i++) {
-                pollSet.set(i, sockets[i], Libc.POLLIN);
-            }
-            pollSet.set(sockets.length, context.wake().fd(), Libc.POLLIN);
+            Transport transport = null;
+            PollSet pollSet = null;
             while (context.lifecycle().running()) {
+                Transport current = context.underlay().get();
+                if (current != transport) {
+                    transport = current;
+                    pollSet = pollSetFor(arena, transport);
+                }
                 // Opening a datagram moves its slot's offset to the inner packet; start afresh.
                 for (int i = 0; i < batch.capacity(); i++) {
                     batch.setOffset(i, 0);
                 }
-                int count = context.transport().receive(batch);
+                int count = transport.receive(batch);
                 if (count == 0) {
-                    pollSet.poll(-1);
+                    // Bounded, so a replaced transport (new listen port) is picked up promptly.
+                    pollSet.poll(IDLE_POLL_MILLIS);
                     continue;
                 }
                 for (int i = 0; i < count; i++) {
@@ -62,6 +66,16 @@ final class InboundLoop implements Runnable {
         } catch (RuntimeException e) {
             context.lifecycle().failed("inbound", e);
         }
+    }
+
+    private PollSet pollSetFor(Arena arena, Transport transport) {
+        int[] sockets = transport.fds();
+        PollSet pollSet = new PollSet(arena, sockets.length + 1);
+        for (int i = 0; i < sockets.length; i++) {
+            pollSet.set(i, sockets[i], Libc.POLLIN);
+        }
+        pollSet.set(sockets.length, context.wake().fd(), Libc.POLLIN);
+        return pollSet;
     }
 
     private void deliver(PacketBatch batch, int slot) {

@@ -1,6 +1,5 @@
 package io.jtun.device;
 
-import io.jtun.conn.Transport;
 import io.jtun.sys.WakePipe;
 import io.jtun.tun.TunMode;
 
@@ -8,7 +7,7 @@ import io.jtun.tun.TunMode;
  * What the inbound and outbound loops of one interface share.
  *
  * @param mode              TUN (route by IP address) or TAP (point-to-point frames)
- * @param transport         the underlay
+ * @param underlay          the underlay transport (replaceable)
  * @param peers             the peers and their AllowedIPs
  * @param codec             plain or WireGuard
  * @param interfaceCounters drops that belong to no peer (no route, unknown source)
@@ -16,7 +15,7 @@ import io.jtun.tun.TunMode;
  * @param lifecycle         running flag and failure reporting
  * @param batchSize         slots per batch
  */
-record LoopContext(TunMode mode, Transport transport, PeerTable peers, PacketCodec codec,
+record LoopContext(TunMode mode, Underlay underlay, PeerTable peers, PacketCodec codec,
         TrafficCounters interfaceCounters,
         WakePipe wake, Tunnel.Lifecycle lifecycle, int batchSize) {
 }

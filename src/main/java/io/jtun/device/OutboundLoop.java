@@ -1,7 +1,10 @@
 package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
+import io.jtun.conn.Transport;
+import io.jtun.sys.Errno;
 import io.jtun.sys.Libc;
+import io.jtun.sys.SysException;
 import io.jtun.sys.PollSet;
 import io.jtun.tun.TunMode;
 import io.jtun.tun.TunQueue;
@@ -53,6 +56,12 @@ final class OutboundLoop implements Runnable {
                 }
                 sendAll(batch, blocked);
             }
+        } catch (SysException e) {
+            if (e.errno() == Errno.EBADFD) {
+                context.lifecycle().deviceGone(); // ip link del: the kernel detached the device from us
+            } else {
+                context.lifecycle().failed("outbound queue " + queue.index(), e);
+            }
         } catch (RuntimeException e) {
             context.lifecycle().failed("outbound queue " + queue.index(), e);
         }
@@ -90,11 +99,12 @@ final class OutboundLoop implements Runnable {
 
     /** Sends the whole batch; a full socket buffer is waited out, not dropped. */
     private void sendAll(PacketBatch batch, PollSet blocked) {
+        Transport transport = context.underlay().get();
         int next = 0;
         while (next < batch.count()) {
-            next += context.transport().send(batch, next);
+            next += transport.send(batch, next);
             if (next < batch.count()) {
-                blocked.set(BLOCKED_SOCKET, context.transport().blockedFd(), Libc.POLLOUT);
+                blocked.set(BLOCKED_SOCKET, transport.blockedFd(), Libc.POLLOUT);
                 blocked.poll(-1);
                 if (!context.lifecycle().running()) {
                     return;

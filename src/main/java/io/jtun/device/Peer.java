@@ -1,42 +1,32 @@
 package io.jtun.device;
 
 import io.jtun.conn.SocketEndpoint;
-import io.jtun.net.IpPrefix;
-import java.util.List;
 
 /**
- * A remote host of the tunnel: where to send its packets (the endpoint) and which inner
- * addresses belong to it (its AllowedIPs, held in the interface's routing table).
+ * A remote host of the tunnel: where to send its packets (the endpoint) and what it sent and
+ * received. Which inner addresses belong to it is held by the interface's {@link PeerTable}.
  *
  * <p>A peer configured without an endpoint learns it from the first packet it sends and then
  * follows it when it changes (roaming). The endpoint is read by the outbound threads and
  * written by the inbound one, hence volatile; it is replaced as a whole, never mutated.
  */
 public final class Peer {
-    private final int id;
     private final String label;
-    private final List<IpPrefix> allowedIps;
     private final boolean learnsEndpoint;
     private final TrafficCounters counters = new TrafficCounters();
     private volatile SocketEndpoint endpoint;
+    private volatile boolean removed;
+    /** The codec's own per-peer state (WireGuard's sessions), so the data path finds it without a lookup. */
+    private volatile Object codecState;
 
     /**
-     * @param id         the peer's position in its interface (0, 1, ...), so per-peer state of
-     *                   other layers can live in arrays indexed by it
-     * @param label      how {@code jtun show} and logs name the peer
-     * @param endpoint   the configured endpoint, or null to learn it from incoming packets
-     * @param allowedIps the inner ranges routed to this peer
+     * @param label    how {@code jtun show} and logs name the peer (its public key with WireGuard)
+     * @param endpoint the configured endpoint, or null to learn it from incoming packets
      */
-    public Peer(int id, String label, SocketEndpoint endpoint, List<IpPrefix> allowedIps) {
-        this.id = id;
+    public Peer(String label, SocketEndpoint endpoint) {
         this.label = label;
         this.endpoint = endpoint;
-        this.allowedIps = List.copyOf(allowedIps);
         this.learnsEndpoint = endpoint == null;
-    }
-
-    public int id() {
-        return id;
     }
 
     public String label() {
@@ -52,16 +42,29 @@ public final class Peer {
         return learnsEndpoint;
     }
 
-    /** Moves the peer to a new endpoint (learned, or roamed to: an authenticated packet came from it). */
+    /** Moves the peer to a new endpoint (learned, configured, or roamed to: an authenticated packet came from it). */
     public void updateEndpoint(SocketEndpoint newEndpoint) {
         endpoint = newEndpoint;
     }
 
-    public List<IpPrefix> allowedIps() {
-        return allowedIps;
-    }
-
     public TrafficCounters counters() {
         return counters;
+    }
+
+    public Object codecState() {
+        return codecState;
+    }
+
+    public void setCodecState(Object state) {
+        codecState = state;
+    }
+
+    /** True once the peer was taken out of its interface; the data path drops what it still holds for it. */
+    public boolean removed() {
+        return removed;
+    }
+
+    void markRemoved() {
+        removed = true;
     }
 }

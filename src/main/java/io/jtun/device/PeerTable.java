@@ -5,14 +5,18 @@ import io.jtun.conn.SocketEndpoint;
 import io.jtun.net.IpPrefix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The interface's peers: outbound, which peer a destination address belongs to (longest prefix
  * match over AllowedIPs); inbound, which peer a datagram came from (its endpoint) and whether
  * the inner source address is one that peer may use.
+ *
+ * <p>Peers can be added and removed while packets flow: the data path reads an array that is
+ * replaced, never changed, and AllowedIPs are a trie with the same property.
  */
-final class PeerTable {
+public final class PeerTable {
     private static final int IP_VERSION_4 = 4;
     private static final int IP_VERSION_6 = 6;
     private static final int IPV4_MIN_HEADER = 20;
@@ -22,26 +26,42 @@ final class PeerTable {
     private static final int IPV6_SOURCE = 8;
     private static final int IPV6_DESTINATION = 24;
 
-    private final Peer[] peers;
     private final AllowedIps<Peer> routes = new AllowedIps<>();
-    /** The one peer without a configured endpoint, if any: it takes whatever source writes to us. */
-    private final Peer learner;
+    private volatile Peer[] peers = new Peer[0];
 
-    PeerTable(List<Peer> peers) {
-        this.peers = peers.toArray(Peer[]::new);
-        Peer found = null;
-        for (Peer peer : peers) {
-            for (IpPrefix range : peer.allowedIps()) {
-                routes.insert(range, peer);
-            }
-            if (peer.learnsEndpoint()) {
-                found = peer;
-            }
+    /** Adds a peer with its ranges; a range another peer had moves to this one. */
+    public synchronized void add(Peer peer, List<IpPrefix> allowedIps) {
+        Peer[] grown = Arrays.copyOf(peers, peers.length + 1);
+        grown[peers.length] = peer;
+        for (IpPrefix range : allowedIps) {
+            routes.insert(range, peer);
         }
-        this.learner = found;
+        peers = grown;
     }
 
-    List<Peer> peers() {
+    /** Takes a peer out: no packet is routed to it or accepted from it afterwards. */
+    public synchronized void remove(Peer peer) {
+        peers = Arrays.stream(peers).filter(p -> p != peer).toArray(Peer[]::new);
+        routes.removeAll(peer);
+        peer.markRemoved();
+    }
+
+    /** Gives the peer more ranges, or (with {@code replace}) exactly these. */
+    public synchronized void setAllowedIps(Peer peer, List<IpPrefix> allowedIps, boolean replace) {
+        if (replace) {
+            routes.removeAll(peer);
+        }
+        for (IpPrefix range : allowedIps) {
+            routes.insert(range, peer);
+        }
+    }
+
+    /** The peer's ranges, in address order. */
+    public List<IpPrefix> allowedIps(Peer peer) {
+        return routes.rangesOf(peer);
+    }
+
+    public List<Peer> peers() {
         return List.of(peers);
     }
 
@@ -83,25 +103,29 @@ final class PeerTable {
 
     /** The only peer, for point-to-point (TAP) tunnels. */
     Peer single() {
-        return peers.length == 1 ? peers[0] : null;
+        Peer[] current = peers;
+        return current.length == 1 ? current[0] : null;
     }
 
     /**
-     * The peer that sent the datagram in {@code slot}, or null if none did. A learning peer
-     * adopts a new source address as its endpoint: the only allocation on the inbound path,
-     * and only when the address actually changes.
+     * Plain tunnels: the peer that sent the datagram in {@code slot}, by its endpoint, or null.
+     * A peer without a configured endpoint adopts a new source address as its endpoint: the
+     * only allocation on the inbound path, and only when the address actually changes.
      */
     Peer sender(PacketBatch batch, int slot) {
+        Peer learner = null;
         for (Peer peer : peers) {
             SocketEndpoint endpoint = peer.endpoint();
             if (endpoint != null && batch.addressEquals(slot, endpoint)) {
                 return peer;
             }
+            if (peer.learnsEndpoint()) {
+                learner = peer;
+            }
         }
         if (learner != null) {
-            learner.updateEndpoint(SocketEndpoint.fromSockaddr(batch.address(slot), batch.addressLength(slot)));
-            return learner;
+            learner.updateEndpoint(batch.endpoint(slot));
         }
-        return null;
+        return learner;
     }
 }

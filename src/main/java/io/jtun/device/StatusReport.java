@@ -20,7 +20,7 @@ public final class StatusReport {
         StringBuilder out = new StringBuilder();
         out.append("interface: ").append(tunnel.name()).append('\n');
         WireGuard wireGuard = tunnel.wireGuard();
-        if (wireGuard != null) {
+        if (wireGuard != null && wireGuard.publicKey() != null) {
             out.append("  public key: ").append(wireGuard.publicKey()).append('\n');
             out.append("  private key: (hidden)\n");
         }
@@ -45,7 +45,8 @@ public final class StatusReport {
             SocketEndpoint endpoint = peer.endpoint();
             out.append("  endpoint: ").append(endpoint == null ? "(none yet: learned from its first packet)"
                     : endpoint.toString()).append('\n');
-            out.append("  allowed ips: ").append(peer.allowedIps().isEmpty() ? "(none)" : join(peer.allowedIps()))
+            List<IpPrefix> allowed = tunnel.peerTable().allowedIps(peer);
+            out.append("  allowed ips: ").append(allowed.isEmpty() ? "(none)" : join(allowed))
                     .append('\n');
             if (wireGuard != null) {
                 OptionalLong handshake = wireGuard.lastHandshakeNanos(peer);

@@ -47,14 +47,15 @@ public final class Tunnel implements AutoCloseable {
 
     private final InterfaceConfig config;
     private final TunDevice device;
-    private final Transport transport;
-    private final PeerTable peers;
+    private final Underlay underlay;
+    private final PeerTable peers = new PeerTable();
     private final TrafficCounters counters = new TrafficCounters();
     private final WakePipe wake = new WakePipe();
     private final Lifecycle lifecycle = new Lifecycle();
     private final List<Thread> threads = new ArrayList<>();
     private final int mtu;
-    private WireGuard wireGuard;
+    private final WireGuard wireGuard;
+    private volatile int fwMark;
 
     /** Running state shared with the loops; the first failure of a loop stops the tunnel. */
     final class Lifecycle {
@@ -72,20 +73,32 @@ public final class Tunnel implements AutoCloseable {
                 stop();
             }
         }
+
+        /** The device was deleted under us (ip link del): a stop, not a failure. */
+        void deviceGone() {
+            stop();
+        }
     }
 
-    private Tunnel(InterfaceConfig config, TunDevice device, Transport transport, PeerTable peers, int mtu) {
+    private Tunnel(InterfaceConfig config, TunDevice device, Transport transport, int mtu) {
         this.config = config;
         this.device = device;
-        this.transport = transport;
-        this.peers = peers;
+        this.underlay = new Underlay(transport);
         this.mtu = mtu;
+        this.fwMark = config.fwMark().orElse(0);
+        this.wireGuard = config.encryption() == Encryption.WIREGUARD
+                ? new WireGuard(config.privateKey().orElse(null), peers, underlay, counters, mtu, SLOT_SIZE,
+                        WgClock.SYSTEM)
+                : null;
     }
 
-    /** Creates and configures the interface described by {@code config} and starts moving packets. */
+    /**
+     * Creates the device and the underlay socket for {@code config}, adds its peers and starts
+     * moving packets. Addresses, MTU, routes and the link state are left to
+     * {@link #configureLink()} (or to wg-quick, when jtun runs as its userspace implementation).
+     */
     public static Tunnel open(InterfaceConfig config) {
         checkSupported(config);
-        PeerTable peers = new PeerTable(peersOf(config));
         int mtu = config.mtu().orElse(config.encapsulation() == Encapsulation.IPIP ? DEFAULT_MTU_IPIP : DEFAULT_MTU_UDP);
         Transport transport = openTransport(config);
         TunDevice device;
@@ -95,9 +108,11 @@ public final class Tunnel implements AutoCloseable {
             transport.close();
             throw e;
         }
-        Tunnel tunnel = new Tunnel(config, device, transport, peers, mtu);
+        Tunnel tunnel = new Tunnel(config, device, transport, mtu);
         try {
-            tunnel.configureDevice();
+            for (PeerConfig peer : config.peers()) {
+                tunnel.addPeer(peer, config);
+            }
             tunnel.startLoops();
             return tunnel;
         } catch (RuntimeException e) {
@@ -117,34 +132,24 @@ public final class Tunnel implements AutoCloseable {
             throw new JtunException(ExitCode.USAGE, where + config.line(ConfigKey.MODE)
                     + ": Mode = tap is point-to-point in this version: configure exactly one [Peer]");
         }
-        rejectUnsupported(config, ConfigKey.DNS, !config.dns().isEmpty());
-        rejectUnsupported(config, ConfigKey.TABLE, config.table().isPresent());
-        rejectUnsupported(config, ConfigKey.SAVE_CONFIG, config.saveConfig());
-        for (ConfigKey hook : List.of(ConfigKey.PRE_UP, ConfigKey.POST_UP, ConfigKey.PRE_DOWN, ConfigKey.POST_DOWN)) {
-            rejectUnsupported(config, hook, config.lines().containsKey(hook.keyName()));
-        }
     }
 
-    private static void rejectUnsupported(InterfaceConfig config, ConfigKey key, boolean present) {
-        if (present) {
-            throw new JtunException(ExitCode.USAGE, config.source() + ":" + config.line(key) + ": " + key.keyName()
-                    + " is not supported by jtun up yet: remove it (or use wg-quick for now)");
-        }
-    }
-
-    private static List<Peer> peersOf(InterfaceConfig config) {
+    /** Adds a configured peer (endpoint resolved now, errors naming the file and line). */
+    private void addPeer(PeerConfig peerConfig, InterfaceConfig config) {
         boolean ipv4Only = config.encapsulation() == Encapsulation.IPIP;
-        List<Peer> peers = new ArrayList<>();
-        for (PeerConfig peer : config.peers()) {
-            SocketEndpoint endpoint = peer.endpoint()
-                    .map(spec -> SocketEndpoint.of(EndpointResolver.resolve(spec,
-                            config.source() + ":" + peer.line(ConfigKey.ENDPOINT), ipv4Only)))
-                    .orElse(null);
-            String label = peer.publicKey().map(Object::toString)
-                    .orElseGet(() -> peer.endpoint().map(Object::toString).orElse("peer at line " + peer.line()));
-            peers.add(new Peer(peers.size(), label, endpoint, peer.allowedIps()));
+        SocketEndpoint endpoint = peerConfig.endpoint()
+                .map(spec -> SocketEndpoint.of(EndpointResolver.resolve(spec,
+                        config.source() + ":" + peerConfig.line(ConfigKey.ENDPOINT), ipv4Only)))
+                .orElse(null);
+        if (wireGuard != null) {
+            Peer peer = new Peer(peerConfig.publicKey().orElseThrow().toString(), endpoint);
+            wireGuard.addPeer(peer, peerConfig.publicKey().orElseThrow(), peerConfig.presharedKey().orElse(null),
+                    peerConfig.persistentKeepalive().orElse(0));
+            peers.add(peer, peerConfig.allowedIps());
+        } else {
+            String label = peerConfig.endpoint().map(Object::toString).orElse("peer at line " + peerConfig.line());
+            peers.add(new Peer(label, endpoint), peerConfig.allowedIps());
         }
-        return peers;
     }
 
     private static Transport openTransport(InterfaceConfig config) {
@@ -177,7 +182,11 @@ public final class Tunnel implements AutoCloseable {
         return new JtunException(e.exitCode(), config.source() + ":" + config.line(key) + ": " + e.getMessage(), e);
     }
 
-    private void configureDevice() {
+    /**
+     * What {@code jtun up} does to the link: MTU, the configured addresses, up, and (TUN) a
+     * route for every peer's AllowedIPs, as wg-quick does.
+     */
+    public void configureLink() {
         try (Rtnetlink netlink = Rtnetlink.open()) {
             netlink.setMtu(device.name(), mtu);
             for (IpPrefix address : config.addresses()) {
@@ -185,9 +194,8 @@ public final class Tunnel implements AutoCloseable {
             }
             netlink.setUp(device.name(), true);
             if (config.mode() == TunMode.TUN) {
-                // As wg-quick does: every AllowedIPs range is routed into the device.
                 for (Peer peer : peers.peers()) {
-                    for (IpPrefix range : peer.allowedIps()) {
+                    for (IpPrefix range : peers.allowedIps(peer)) {
                         netlink.addRoute(device.name(), range);
                     }
                 }
@@ -196,15 +204,11 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void startLoops() {
-        PacketCodec codec;
-        if (config.encryption() == Encryption.WIREGUARD) {
-            wireGuard = new WireGuard(config, peers.peers(), transport, counters, mtu, SLOT_SIZE, WgClock.SYSTEM);
+        PacketCodec codec = wireGuard != null ? wireGuard : new PlainCodec(peers, counters);
+        if (wireGuard != null) {
             wireGuard.start(device.name());
-            codec = wireGuard;
-        } else {
-            codec = new PlainCodec(peers, counters);
         }
-        LoopContext context = new LoopContext(config.mode(), transport, peers, codec, counters, wake, lifecycle,
+        LoopContext context = new LoopContext(config.mode(), underlay, peers, codec, counters, wake, lifecycle,
                 BATCH_SIZE);
         for (int i = 0; i < device.queueCount(); i++) {
             threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon()
@@ -212,6 +216,39 @@ public final class Tunnel implements AutoCloseable {
         }
         threads.add(Thread.ofPlatform().name(device.name() + "-in").daemon()
                 .start(new InboundLoop(device.queue(0), context)));
+    }
+
+    // ---- run-time configuration (wg set, syncconf) ----
+
+    /** Moves the interface to another UDP port (0: any free one); the old socket stays open briefly. */
+    public synchronized void setListenPort(int port) {
+        if (!(underlay.get() instanceof UdpTransport current)) {
+            throw new JtunException(ExitCode.USAGE, "IP-in-IP has no port");
+        }
+        if (port != 0 && port == current.localPort()) {
+            return;
+        }
+        UdpTransport next = UdpTransport.open(port);
+        if (fwMark != 0) {
+            next.setFwMark(fwMark);
+        }
+        underlay.replace(next);
+    }
+
+    public synchronized void setFwMark(int mark) {
+        if (underlay.get() instanceof UdpTransport udp) {
+            udp.setFwMark(mark);
+        }
+        fwMark = mark;
+    }
+
+    public int fwMark() {
+        return fwMark;
+    }
+
+    /** The peer table, for run-time changes and display. */
+    public PeerTable peerTable() {
+        return peers;
     }
 
     public String name() {
@@ -228,7 +265,7 @@ public final class Tunnel implements AutoCloseable {
 
     /** The UDP port the interface listens on (the chosen one when ListenPort is 0), or 0 for IP-in-IP. */
     public int listenPort() {
-        return transport instanceof UdpTransport udp ? udp.localPort() : 0;
+        return underlay.get() instanceof UdpTransport udp ? udp.localPort() : 0;
     }
 
     public List<Peer> peers() {
@@ -240,7 +277,7 @@ public final class Tunnel implements AutoCloseable {
     }
 
     public Transport transport() {
-        return transport;
+        return underlay.get();
     }
 
     /** The WireGuard state, or null for a plain tunnel. */
@@ -281,7 +318,7 @@ public final class Tunnel implements AutoCloseable {
             wireGuard.close();
         }
         device.close();
-        transport.close();
+        underlay.close();
         wake.close();
     }
 }

@@ -55,7 +55,8 @@ public final class PeerHandshake {
 
     /**
      * The handshake state for the peer with static public key {@code remoteStatic}, as seen by
-     * {@code local} (the same identity the {@link NoiseEngine} uses), with a preshared key or null.
+     * {@code local} (the same identity the {@link NoiseEngine} uses, or null while the interface
+     * has no private key), with a preshared key or null.
      */
     public PeerHandshake(StaticIdentity local, byte[] remoteStatic, byte[] presharedKey) {
         if (remoteStatic.length != KEY_SIZE) {
@@ -72,7 +73,12 @@ public final class PeerHandshake {
         clear();
     }
 
+    /** With no local identity (no private key set yet) the secret is zero: no handshake is possible. */
     private synchronized void precompute(StaticIdentity local) {
+        if (local == null) {
+            Arrays.fill(staticStatic, (byte) 0);
+            return;
+        }
         byte[] ss = X25519.sharedSecret(local.privateKeyBytes(), remoteStatic);
         if (ss == null) {
             Arrays.fill(staticStatic, (byte) 0);

@@ -158,7 +158,7 @@ class TunnelIT {
             ping(a, "10.77.0.3");
             ping(a, "10.3.0.1");
             Result show = a.jtun("show", "jt0");
-            assertTrue(show.stdout().contains("allowed ips: 10.77.0.3/32, 10.3.0.0/16"), show.stdout());
+            assertTrue(show.stdout().contains("allowed ips: 10.3.0.0/16, 10.77.0.3/32"), show.stdout());
         } finally {
             c.jtun("down", "jt0");
         }

@@ -4,6 +4,7 @@ import io.jtun.conn.PacketBatch;
 import io.jtun.conn.SocketEndpoint;
 import io.jtun.conn.Transport;
 import io.jtun.device.DropReason;
+import io.jtun.device.Underlay;
 import io.jtun.device.timers.PeerTimers;
 import io.jtun.device.timers.TimerAction;
 import io.jtun.noise.ConsumedInitiation;
@@ -11,7 +12,6 @@ import io.jtun.noise.CookieChecker;
 import io.jtun.noise.Messages;
 import io.jtun.noise.NoiseEngine;
 import io.jtun.noise.SessionKeys;
-import io.jtun.noise.StaticIdentity;
 import io.jtun.sys.Libc;
 import io.jtun.sys.PollSet;
 import java.lang.foreign.Arena;
@@ -49,7 +49,10 @@ final class HandshakeWorker implements AutoCloseable {
     private static final int SEND_SLOTS = 16;
     private static final int SEND_WAIT_MILLIS = 100;
 
-    private sealed interface Work permits Incoming, Request, Flush, Stop {
+    private sealed interface Work permits Incoming, Request, Flush, Keepalive, Stop {
+    }
+
+    private record Keepalive(WireGuardPeer peer) implements Work {
     }
 
     private record Incoming(byte[] message, SocketEndpoint source) implements Work {
@@ -68,9 +71,7 @@ final class HandshakeWorker implements AutoCloseable {
     }
 
     private final WireGuard wireGuard;
-    private final NoiseEngine engine;
-    private final CookieChecker cookieChecker;
-    private final Transport transport;
+    private final Underlay underlay;
     private final int slotSize;
     private final WgClock clock;
     private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -80,12 +81,9 @@ final class HandshakeWorker implements AutoCloseable {
     private long underLoadUntil;
     private Thread thread;
 
-    HandshakeWorker(WireGuard wireGuard, NoiseEngine engine, StaticIdentity identity, Transport transport, int slotSize,
-            WgClock clock) {
+    HandshakeWorker(WireGuard wireGuard, Underlay underlay, int slotSize, WgClock clock) {
         this.wireGuard = wireGuard;
-        this.engine = engine;
-        this.cookieChecker = new CookieChecker(identity);
-        this.transport = transport;
+        this.underlay = underlay;
         this.slotSize = slotSize;
         this.clock = clock;
     }
@@ -102,6 +100,11 @@ final class HandshakeWorker implements AutoCloseable {
     /** From the data path: the peer needs a (new) session. Cheap to call often. */
     void requestHandshake(WireGuardPeer peer) {
         queue.offer(new Request(peer));
+    }
+
+    /** A keepalive now (persistent keepalive switched on): it also brings a session up. */
+    void requestKeepalive(WireGuardPeer peer) {
+        queue.offer(new Keepalive(peer));
     }
 
     /** From the inbound loop: a session was confirmed; send what waited for it. */
@@ -121,11 +124,6 @@ final class HandshakeWorker implements AutoCloseable {
             PacketBatch batch = new PacketBatch(arena, SEND_SLOTS, slotSize);
             PollSet writable = new PollSet(arena, 1);
             Sender sender = new Sender(batch, writable);
-            for (WireGuardPeer peer : wireGuard.peers()) {
-                if (peer.timers().persistentKeepaliveInterval() > 0) {
-                    sendKeepalive(peer, sender); // establishes the session behind NATs at once
-                }
-            }
             while (running) {
                 Work work = queue.poll(sleepNanos(), TimeUnit.NANOSECONDS);
                 try {
@@ -137,6 +135,8 @@ final class HandshakeWorker implements AutoCloseable {
                         }
                     } else if (work instanceof Flush flush) {
                         sendStaged(flush.peer(), sender);
+                    } else if (work instanceof Keepalive keepalive) {
+                        sendKeepalive(keepalive.peer(), sender); // also brings the session up behind NATs
                     }
                     runTimers(sender);
                     zeroBuried(false);
@@ -165,6 +165,12 @@ final class HandshakeWorker implements AutoCloseable {
         byte[] message = incoming.message();
         int type = message[0];
         long now = clock.nanoTime();
+        WireGuard.Noise noise = wireGuard.noise();
+        if (noise == null) {
+            wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED); // no private key yet
+            return;
+        }
+        CookieChecker cookieChecker = noise.cookies();
         if (type != Messages.TYPE_COOKIE_REPLY && !cookieChecker.checkMac1(message)) {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
             return;
@@ -178,8 +184,8 @@ final class HandshakeWorker implements AutoCloseable {
             }
         }
         switch (type) {
-            case Messages.TYPE_INITIATION -> consumeInitiation(message, incoming.source(), now, sender);
-            case Messages.TYPE_RESPONSE -> consumeResponse(message, incoming.source(), now, sender);
+            case Messages.TYPE_INITIATION -> consumeInitiation(noise.engine(), message, incoming.source(), now, sender);
+            case Messages.TYPE_RESPONSE -> consumeResponse(noise.engine(), message, incoming.source(), now, sender);
             case Messages.TYPE_COOKIE_REPLY -> consumeCookieReply(message, now);
             default -> wireGuard.interfaceCounters().dropped(DropReason.MALFORMED);
         }
@@ -193,7 +199,8 @@ final class HandshakeWorker implements AutoCloseable {
         return now - underLoadUntil < 0;
     }
 
-    private void consumeInitiation(byte[] message, SocketEndpoint source, long now, Sender sender) {
+    private void consumeInitiation(NoiseEngine engine, byte[] message, SocketEndpoint source, long now,
+            Sender sender) {
         ConsumedInitiation consumed = engine.consumeInitiation(message, key -> {
             WireGuardPeer peer = wireGuard.peerByKey(key);
             return peer == null ? null : peer.handshake();
@@ -222,7 +229,8 @@ final class HandshakeWorker implements AutoCloseable {
         timers.onAnyAuthenticatedPacketSent(now);
     }
 
-    private void consumeResponse(byte[] message, SocketEndpoint source, long now, Sender sender) {
+    private void consumeResponse(NoiseEngine engine, byte[] message, SocketEndpoint source, long now,
+            Sender sender) {
         int receiver = readIntLE(message, Messages.RESPONSE_RECEIVER);
         if (!(wireGuard.indices().get(receiver) instanceof WireGuardPeer peer)
                 || !engine.consumeResponse(peer.handshake(), message)) {
@@ -278,9 +286,11 @@ final class HandshakeWorker implements AutoCloseable {
     private void initiate(WireGuardPeer peer, boolean retry, Sender sender) {
         SocketEndpoint endpoint = peer.peer().endpoint();
         long now = clock.nanoTime();
-        if (endpoint == null) {
-            return; // it must reach us first; its packets stay staged until then
+        WireGuard.Noise noise = wireGuard.noise();
+        if (endpoint == null || noise == null || peer.peer().removed() || !peer.handshake().canHandshake()) {
+            return; // it must reach us first (its packets stay staged until then), or we have no key
         }
+        NoiseEngine engine = noise.engine();
         if (!peer.timers().beginInitiation(now, retry)) {
             return; // rate-limited: one initiation per REKEY_TIMEOUT unless retrying
         }
@@ -423,6 +433,7 @@ final class HandshakeWorker implements AutoCloseable {
         }
 
         private void transmit() {
+            Transport transport = underlay.get();
             if (transport.send(batch, 0) == 0) {
                 // The socket buffer is full: wait briefly once, then give up on this datagram
                 // (handshakes are retried by the timers anyway).

@@ -1,18 +1,19 @@
 package io.jtun.device.wg;
 
-import io.jtun.config.InterfaceConfig;
 import io.jtun.config.Key;
-import io.jtun.config.PeerConfig;
+import io.jtun.config.Secret;
 import io.jtun.conn.PacketBatch;
 import io.jtun.conn.SocketEndpoint;
-import io.jtun.conn.Transport;
 import io.jtun.device.DropReason;
 import io.jtun.device.IndexTable;
 import io.jtun.device.PacketCodec;
 import io.jtun.device.Peer;
+import io.jtun.device.PeerTable;
+import io.jtun.device.Underlay;
 import io.jtun.device.TrafficCounters;
 import io.jtun.device.timers.PeerTimers;
 import io.jtun.noise.ChaCha20Poly1305;
+import io.jtun.noise.CookieChecker;
 import io.jtun.noise.CookieGenerator;
 import io.jtun.noise.Messages;
 import io.jtun.noise.NoiseEngine;
@@ -22,10 +23,10 @@ import io.jtun.noise.TransportMessage;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.List;
+import java.util.Collection;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * WireGuard on the data path: seals outbound packets into transport messages, opens inbound
@@ -51,15 +52,24 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     private static final int IPV6_HEADER = 40;
     private static final int IPV4_MIN_HEADER = 20;
 
-    private final StaticIdentity identity;
-    private final WireGuardPeer[] peers;
-    private final Map<Key, WireGuardPeer> byPublicKey = new HashMap<>();
+    private final PeerTable peerTable;
+    private final Map<Key, WireGuardPeer> byPublicKey = new ConcurrentHashMap<>();
     private final IndexTable<Object> indices = new IndexTable<>();
     private final TrafficCounters interfaceCounters;
     private final WgClock clock;
     private final int mtu;
     private final ThreadLocal<Scratch> scratch;
     private final HandshakeWorker worker;
+    /** Our identity and what hangs off it; null while no private key is set (wireguard-go allows that). */
+    private volatile Noise noise;
+
+    /** The interface's static identity with the engine and cookie checker made from it. */
+    record Noise(StaticIdentity identity, NoiseEngine engine, CookieChecker cookies) {
+        static Noise of(Secret privateKey) {
+            StaticIdentity identity = StaticIdentity.of(privateKey);
+            return new Noise(identity, new NoiseEngine(identity), new CookieChecker(identity));
+        }
+    }
 
     /** Per-thread cipher state and a buffer to encrypt/decrypt in (JDK ciphers work on arrays). */
     static final class Scratch {
@@ -72,34 +82,145 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     }
 
     /**
-     * @param peers    the interface's peers, in the order of {@code config.peers()} ({@link Peer#id()})
-     * @param slotSize the size of the data path's batch slots
+     * @param privateKey the interface's key, or null to start without one
+     * @param peerTable  the interface's peers (WireGuard state is attached to each as it is added here)
+     * @param slotSize   the size of the data path's batch slots
      */
-    public WireGuard(InterfaceConfig config, List<Peer> peers, Transport transport, TrafficCounters interfaceCounters,
+    public WireGuard(Secret privateKey, PeerTable peerTable, Underlay underlay, TrafficCounters interfaceCounters,
             int mtu, int slotSize, WgClock clock) {
-        this.identity = StaticIdentity.of(config.privateKey().orElseThrow());
+        this.peerTable = peerTable;
         this.interfaceCounters = interfaceCounters;
         this.clock = clock;
         this.mtu = mtu;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(slotSize));
-        this.peers = new WireGuardPeer[peers.size()];
-        for (Peer peer : peers) {
-            PeerConfig peerConfig = config.peers().get(peer.id());
-            Key publicKey = peerConfig.publicKey().orElseThrow();
-            byte[] psk = peerConfig.presharedKey().map(s -> s.bytes()).orElse(null);
-            PeerTimers timers = new PeerTimers();
-            peerConfig.persistentKeepalive().ifPresent(timers::setPersistentKeepaliveInterval);
-            WireGuardPeer wp = new WireGuardPeer(peer, new PeerHandshake(identity, publicKey.bytes(), psk),
-                    new CookieGenerator(publicKey.bytes()), timers, new Keypairs(this::retire));
-            this.peers[peer.id()] = wp;
-            byPublicKey.put(publicKey, wp);
-        }
-        this.worker = new HandshakeWorker(this, new NoiseEngine(identity), identity, transport, slotSize, clock);
+        this.noise = privateKey == null || isZero(privateKey) ? null : Noise.of(privateKey);
+        this.worker = new HandshakeWorker(this, underlay, slotSize, clock);
     }
 
     /** Starts the handshake and timer thread. */
     public void start(String name) {
         worker.start(name);
+    }
+
+    Noise noise() {
+        return noise;
+    }
+
+    // ---- configuration ----
+
+    /**
+     * Attaches WireGuard state to a new peer. The caller then adds it to the peer table.
+     *
+     * @param presharedKey null for none
+     * @param keepalive    persistent keepalive in seconds, 0 for off
+     */
+    public synchronized void addPeer(Peer peer, Key publicKey, Secret presharedKey, int keepalive) {
+        Noise current = noise;
+        PeerTimers timers = new PeerTimers();
+        timers.setPersistentKeepaliveInterval(keepalive);
+        WireGuardPeer wp = new WireGuardPeer(peer, publicKey, new PeerHandshake(current == null ? null
+                : current.identity(), publicKey.bytes(), pskBytes(presharedKey)), new CookieGenerator(publicKey.bytes()),
+                timers, new Keypairs(this::retire), presharedKey);
+        peer.setCodecState(wp);
+        byPublicKey.put(publicKey, wp);
+        if (keepalive > 0) {
+            worker.requestKeepalive(wp);
+        }
+    }
+
+    /** Forgets a peer: its sessions end, its indices are freed, its handshake is wiped. */
+    public synchronized void removePeer(Peer peer) {
+        WireGuardPeer wp = state(peer);
+        byPublicKey.remove(wp.publicKey());
+        wp.timers().stop();
+        wp.keypairs().clear();
+        int index = wp.handshakeIndex();
+        if (index != 0 && indices.get(index) == wp) {
+            indices.remove(index);
+        }
+        wp.dropStaged();
+        wp.handshake().destroy();
+    }
+
+    /**
+     * Changes the interface's private key (null or all-zero: none). Every session and handshake
+     * was made with the old key, so all are dropped; a peer whose public key is now our own is
+     * removed, as wireguard-go does.
+     */
+    public synchronized void setPrivateKey(Secret privateKey) {
+        Noise old = noise;
+        Noise next = privateKey == null || isZero(privateKey) ? null : Noise.of(privateKey);
+        if (old != null && next != null && old.identity().publicKeyAsKey().equals(next.identity().publicKeyAsKey())) {
+            next.identity().destroy();
+            return;
+        }
+        noise = next;
+        for (WireGuardPeer wp : byPublicKey.values()) {
+            wp.keypairs().clear();
+            wp.handshake().updateLocalIdentity(next == null ? null : next.identity());
+        }
+        if (next != null) {
+            WireGuardPeer self = byPublicKey.get(next.identity().publicKeyAsKey());
+            if (self != null) {
+                peerTable.remove(self.peer());
+                removePeer(self.peer());
+            }
+        }
+        if (old != null) {
+            old.identity().destroy();
+        }
+    }
+
+    public void setPresharedKey(Peer peer, Secret presharedKey) {
+        WireGuardPeer wp = state(peer);
+        wp.setPresharedKey(presharedKey);
+        wp.handshake().setPresharedKey(pskBytes(presharedKey));
+    }
+
+    public void setPersistentKeepalive(Peer peer, int seconds) {
+        WireGuardPeer wp = state(peer);
+        if (wp.timers().setPersistentKeepaliveInterval(seconds)) {
+            worker.requestKeepalive(wp);
+        }
+    }
+
+    /** The peer with this public key, or null. */
+    public Peer peer(Key publicKey) {
+        WireGuardPeer wp = byPublicKey.get(publicKey);
+        return wp == null ? null : wp.peer();
+    }
+
+    public Key publicKeyOf(Peer peer) {
+        return state(peer).publicKey();
+    }
+
+    /** The peer's preshared key, or null. */
+    public Secret presharedKeyOf(Peer peer) {
+        return state(peer).presharedKey();
+    }
+
+    /** Our public key in wg's base64, or null without a private key. */
+    public String publicKey() {
+        Noise current = noise;
+        return current == null ? null : current.identity().publicKeyAsKey().toString();
+    }
+
+    private static WireGuardPeer state(Peer peer) {
+        return (WireGuardPeer) peer.codecState();
+    }
+
+    private static byte[] pskBytes(Secret presharedKey) {
+        return presharedKey == null || isZero(presharedKey) ? null : presharedKey.bytes();
+    }
+
+    private static boolean isZero(Secret secret) {
+        byte[] bytes = secret.bytes();
+        int any = 0;
+        for (byte b : bytes) {
+            any |= b;
+        }
+        java.util.Arrays.fill(bytes, (byte) 0);
+        return any == 0;
     }
 
     @Override
@@ -111,10 +232,14 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
 
     @Override
     public boolean seal(Peer peer, PacketBatch batch, int slot) {
-        WireGuardPeer wp = peers[peer.id()];
+        WireGuardPeer wp = state(peer);
         long now = clock.nanoTime();
         Session session = wp.keypairs().current();
         if (session == null || session.retired() || !PeerTimers.canSend(session, now)) {
+            if (noise == null) {
+                peer.counters().dropped(DropReason.NO_SESSION); // no private key: no session can ever come
+                return false;
+            }
             wp.stage(copyPayload(batch, slot));
             worker.requestHandshake(wp);
             return false;
@@ -285,16 +410,12 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return byPublicKey.get(Key.of(publicKey));
     }
 
-    List<WireGuardPeer> peers() {
-        return List.of(peers);
+    Collection<WireGuardPeer> peers() {
+        return byPublicKey.values();
     }
 
     TrafficCounters interfaceCounters() {
         return interfaceCounters;
-    }
-
-    Scratch scratch() {
-        return scratch.get();
     }
 
     /** A session leaves a peer's set: its index is freed now, its keys zeroed a little later. */
@@ -306,15 +427,20 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
 
     /** When the peer last completed a handshake (monotonic nanos), for {@code jtun show}. */
     public OptionalLong lastHandshakeNanos(Peer peer) {
-        return peers[peer.id()].timers().lastHandshakeNanos();
+        return state(peer).timers().lastHandshakeNanos();
+    }
+
+    /** When the peer last completed a handshake as wall-clock time (epoch nanos), for the UAPI. */
+    public OptionalLong lastHandshakeEpochNanos(Peer peer) {
+        OptionalLong monotonic = lastHandshakeNanos(peer);
+        if (monotonic.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(clock.epochNanos() - (clock.nanoTime() - monotonic.getAsLong()));
     }
 
     public int persistentKeepalive(Peer peer) {
-        return peers[peer.id()].timers().persistentKeepaliveInterval();
-    }
-
-    public String publicKey() {
-        return identity.publicKeyAsKey().toString();
+        return state(peer).timers().persistentKeepaliveInterval();
     }
 
     public WgClock clock() {
@@ -324,12 +450,15 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     @Override
     public void close() {
         worker.close();
-        for (WireGuardPeer wp : peers) {
+        for (WireGuardPeer wp : byPublicKey.values()) {
             wp.timers().stop();
             wp.keypairs().clear();
             wp.handshake().destroy();
         }
         worker.zeroAllBuried();
-        identity.destroy();
+        Noise current = noise;
+        if (current != null) {
+            current.identity().destroy();
+        }
     }
 }

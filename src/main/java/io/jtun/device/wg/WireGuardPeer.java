@@ -1,5 +1,7 @@
 package io.jtun.device.wg;
 
+import io.jtun.config.Key;
+import io.jtun.config.Secret;
 import io.jtun.device.DropReason;
 import io.jtun.device.Peer;
 import io.jtun.device.timers.PeerTimers;
@@ -14,6 +16,8 @@ final class WireGuardPeer {
     static final int MAX_STAGED = 128;
 
     private final Peer peer;
+    private final Key publicKey;
+    private volatile Secret presharedKey;
     private final PeerHandshake handshake;
     private final CookieGenerator cookies;
     private final PeerTimers timers;
@@ -22,8 +26,11 @@ final class WireGuardPeer {
     /** The receiver index of the handshake in progress (0: none), guarded by the handshake thread. */
     private int handshakeIndex;
 
-    WireGuardPeer(Peer peer, PeerHandshake handshake, CookieGenerator cookies, PeerTimers timers, Keypairs keypairs) {
+    WireGuardPeer(Peer peer, Key publicKey, PeerHandshake handshake, CookieGenerator cookies, PeerTimers timers,
+            Keypairs keypairs, Secret presharedKey) {
         this.peer = peer;
+        this.publicKey = publicKey;
+        this.presharedKey = presharedKey;
         this.handshake = handshake;
         this.cookies = cookies;
         this.timers = timers;
@@ -32,6 +39,18 @@ final class WireGuardPeer {
 
     Peer peer() {
         return peer;
+    }
+
+    Key publicKey() {
+        return publicKey;
+    }
+
+    Secret presharedKey() {
+        return presharedKey;
+    }
+
+    void setPresharedKey(Secret key) {
+        presharedKey = key;
     }
 
     PeerHandshake handshake() {
