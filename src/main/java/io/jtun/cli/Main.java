@@ -19,6 +19,8 @@ public final class Main {
               up        bring an interface up from its configuration file (wg-quick format)
               down      take a running interface down
               show      show running interfaces, their peers and counters
+              syncconf  make a running interface re-read its configuration file
+              IFACE     (an interface name) create a bare WireGuard device for wg/wg-quick, like wireguard-go
               monitor   create (or attach to) a TUN/TAP device and print every packet it receives
               doctor    check this machine for what jtun needs, with a fix for each problem
               genkey    print a new WireGuard private key (like wg genkey)
@@ -50,6 +52,7 @@ public final class Main {
                 case "up" -> UpCommand.run(rest);
                 case "down" -> DownCommand.run(rest);
                 case "show" -> ShowCommand.run(rest);
+                case "syncconf" -> SyncconfCommand.run(rest);
                 case "monitor" -> MonitorCommand.run(rest);
                 case "genkey" -> KeyCommands.genkey(rest);
                 case "pubkey" -> KeyCommands.pubkey(rest);
@@ -63,8 +66,12 @@ public final class Main {
                     System.out.print(USAGE);
                     yield ExitCode.OK;
                 }
-                default -> throw new JtunException(ExitCode.USAGE,
-                        "unknown command '" + command + "' (see: jtun help)");
+                default -> {
+                    if (!UserspaceCommand.matches(command)) {
+                        throw new JtunException(ExitCode.USAGE, "unknown command '" + command + "' (see: jtun help)");
+                    }
+                    yield UserspaceCommand.run(argv);
+                }
             };
         } catch (KeyCommands.HelpShown e) {
             return ExitCode.OK;

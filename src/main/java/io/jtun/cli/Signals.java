@@ -11,6 +11,11 @@ final class Signals {
     private Signals() {
     }
 
+    /** SIGHUP: the conventional "re-read your configuration". Runs on its own thread. */
+    static void onHangup(Runnable reload) {
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().start(reload));
+    }
+
     static void onTermination(Runnable stop) {
         Signal.handle(new Signal("INT"), signal -> stop.run());
         Signal.handle(new Signal("TERM"), signal -> stop.run());

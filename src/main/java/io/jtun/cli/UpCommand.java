@@ -1,14 +1,14 @@
 package io.jtun.cli;
 
 import io.jtun.ExitCode;
-import io.jtun.JtunException;
 import io.jtun.config.ConfigParser;
 import io.jtun.config.InterfaceConfig;
 import io.jtun.daemon.Daemonizer;
 import io.jtun.daemon.InterfaceService;
+import io.jtun.log.Log;
 import io.jtun.daemon.RuntimeDir;
-import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code jtun up CONFIG}: brings an interface up from its configuration file. */
@@ -26,11 +26,15 @@ final class UpCommand {
 
             Options:
               --foreground, -f   run in this process instead (Ctrl-C or SIGTERM stops it)
+              --verbose          also log every handshake message and timer event
+
+            SIGHUP (or jtun syncconf NAME) re-reads the file and applies what changed without
+            dropping the sessions of peers that stay.
               --help             print this text
             """;
 
     /** Internal: the daemon child reports readiness on standard output. */
-    private static final String NOTIFY = "--notify-ready";
+    static final String NOTIFY = "--notify-ready";
 
     private UpCommand() {
     }
@@ -42,7 +46,7 @@ final class UpCommand {
                 normalized[i] = "--foreground";
             }
         }
-        Args args = Args.parse("up", normalized, 0, List.of("--foreground", NOTIFY, "--help"), List.of());
+        Args args = Args.parse("up", normalized, 0, List.of("--foreground", "--verbose", NOTIFY, "--help"), List.of());
         if (args.has("--help")) {
             System.out.print(HELP);
             return ExitCode.OK;
@@ -50,42 +54,26 @@ final class UpCommand {
         if (args.positional().size() != 1) {
             throw args.usage("give one configuration file or interface name");
         }
-        Path file = ConfigParser.resolve(args.positional().get(0));
+        Log.setVerbose(args.has("--verbose"));
+        Path file = ConfigParser.resolve(args.positional().get(0)).toAbsolutePath();
         InterfaceConfig config = ConfigParser.parse(file);
+        InterfaceService service = InterfaceService.fromFile(config, file);
         if (args.has(NOTIFY)) {
-            return runAsDaemonChild(config);
+            return ServiceRunner.runAsDaemonChild(service);
         }
         if (args.has("--foreground")) {
-            InterfaceService service = new InterfaceService(config, System.err);
-            Signals.onTermination(service::stop);
-            service.run(() -> { });
+            ServiceRunner.runInForeground(service);
             return ExitCode.OK;
         }
-        long pid = Daemonizer.start(config.name(), List.of("up", NOTIFY, file.toAbsolutePath().toString()));
+        List<String> child = new ArrayList<>(List.of("up", NOTIFY));
+        if (Log.verbose()) {
+            child.add("--verbose");
+        }
+        child.add(file.toString());
+        long pid = Daemonizer.start(config.name(), child);
         System.err.println("jtun: " + config.name() + " is up (daemon pid " + pid + ", log "
                 + RuntimeDir.logFile(config.name()) + ")");
         return ExitCode.OK;
     }
 
-    /**
-     * The background daemon: one line on standard output says "ready" or why not, then standard
-     * output is closed (the parent has gone) and everything else goes to the log (stderr).
-     */
-    private static ExitCode runAsDaemonChild(InterfaceConfig config) throws InterruptedException {
-        PrintStream notify = System.out;
-        System.setOut(System.err);
-        InterfaceService service = new InterfaceService(config, System.err);
-        Signals.onTermination(service::stop);
-        try {
-            service.run(() -> {
-                notify.println(Daemonizer.READY);
-                notify.close();
-            });
-            return ExitCode.OK;
-        } catch (JtunException e) {
-            notify.println(Daemonizer.ERROR + " " + e.exitCode().name() + " " + e.getMessage().replace('\n', ' '));
-            notify.close();
-            throw e;
-        }
-    }
 }

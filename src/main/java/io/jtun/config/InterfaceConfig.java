@@ -66,6 +66,17 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
     }
 
     /** The commands of one hook in file order; empty when it is not set. */
+    /**
+     * An interface with nothing configured yet, as {@code wireguard-go IFACE} starts: WireGuard,
+     * TUN, UDP on any port, no key, no peers. The {@code wg} tool configures it afterwards.
+     */
+    public static InterfaceConfig blank(String name) {
+        return new InterfaceConfig(Path.of("(" + name + ": configured through the wg tool)"), name, List.of(),
+                OptionalInt.empty(), OptionalInt.empty(), Encryption.WIREGUARD, TunMode.TUN, Encapsulation.UDP,
+                Optional.empty(), OptionalInt.empty(), List.of(), Optional.empty(), Map.of(), false, List.of(), Map.of(),
+                0);
+    }
+
     public List<String> hook(Hook hook) {
         return hooks.getOrDefault(hook, List.of());
     }

@@ -1,32 +1,55 @@
 package io.jtun.daemon;
 
+import io.jtun.JtunException;
+import io.jtun.config.ConfigParser;
 import io.jtun.config.InterfaceConfig;
 import io.jtun.device.StatusReport;
 import io.jtun.device.Tunnel;
+import io.jtun.log.Log;
+import io.jtun.netlink.Rtnetlink;
+import io.jtun.uapi.UapiServer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 
 /**
- * One interface run as a service in this process: the tunnel, its control socket and pid file,
- * until a signal, {@code jtun down} or a failure stops it. Cleanup (device, socket, pid file)
- * runs in every case.
+ * One interface run as a service in this process: the tunnel, its control socket, the wg tool's
+ * UAPI socket (for WireGuard interfaces) and its pid file, until a signal, {@code jtun down},
+ * the device's removal or a failure stops it. Cleanup runs in every case.
+ *
+ * <p>Two kinds: from a configuration file ({@code jtun up}: the link is configured as wg-quick
+ * would, and SIGHUP or {@code jtun syncconf} re-reads the file), or bare ({@code jtun IFACE}, as
+ * {@code wireguard-go IFACE}: a WireGuard device with nothing configured, which the wg tool and
+ * wg-quick then set up).
  */
 public final class InterfaceService {
-    private final InterfaceConfig config;
-    private final PrintStream log;
-    private volatile Tunnel tunnel;
+    /** wireguard-go's MTU for a new device; wg-quick sets its own afterwards. */
+    private static final int USERSPACE_DEFAULT_MTU = 1420;
 
-    public InterfaceService(InterfaceConfig config, PrintStream log) {
+    private final InterfaceConfig config;
+    private final Path configFile;
+    private volatile Tunnel tunnel;
+    private volatile UapiBridge uapi;
+
+    private InterfaceService(InterfaceConfig config, Path configFile) {
         this.config = config;
-        this.log = log;
+        this.configFile = configFile;
+    }
+
+    /** {@code jtun up FILE}. */
+    public static InterfaceService fromFile(InterfaceConfig config, Path file) {
+        return new InterfaceService(config, file);
+    }
+
+    /** {@code jtun IFACE}, like {@code wireguard-go IFACE}. */
+    public static InterfaceService bare(String iface) {
+        return new InterfaceService(InterfaceConfig.blank(iface), null);
     }
 
     /**
-     * Brings the interface up, calls {@code ready} once it carries traffic, then blocks until
-     * stopped. Exceptions from bringing it up propagate (nothing is left behind).
+     * Brings the interface up, calls {@code ready} once it carries traffic (or, bare, once the
+     * wg tool can configure it), then blocks until stopped. Exceptions from bringing it up
+     * propagate (nothing is left behind).
      */
     public void run(Runnable ready) throws InterruptedException {
         RuntimeDir.create();
@@ -34,22 +57,36 @@ public final class InterfaceService {
         try (ControlServer control = ControlServer.listen(RuntimeDir.socket(config.name()), config.name(),
                 this::handle)) {
             tunnel = Tunnel.open(config);
+            UapiServer uapiServer = null;
             try {
-                tunnel.configureLink();
+                if (configFile != null) {
+                    tunnel.configureLink();
+                } else {
+                    try (Rtnetlink netlink = Rtnetlink.open()) {
+                        netlink.setMtu(tunnel.name(), USERSPACE_DEFAULT_MTU);
+                    }
+                }
+                if (tunnel.wireGuard() != null) {
+                    uapi = new UapiBridge(tunnel);
+                    uapiServer = UapiServer.listen(UapiServer.defaultSocket(tunnel.name()), uapi);
+                }
                 writePid(pidFile);
-                log(tunnel.name() + " is up: " + tunnel.config().mode().name().toLowerCase() + " over "
+                Log.info(tunnel.name() + ": up, " + tunnel.config().mode().name().toLowerCase() + " over "
                         + tunnel.config().encapsulation().name().toLowerCase()
                         + (tunnel.listenPort() != 0 ? ", listening on UDP port " + tunnel.listenPort() : "")
                         + ", " + tunnel.peers().size() + " peer(s), mtu " + tunnel.mtu());
                 ready.run();
                 tunnel.awaitStop();
                 if (tunnel.failure() != null) {
-                    log(tunnel.name() + " stopped after a failure: " + tunnel.failure());
+                    Log.error(tunnel.name() + ": stopped after a failure: " + tunnel.failure());
                 }
             } finally {
+                if (uapiServer != null) {
+                    uapiServer.close();
+                }
                 tunnel.close();
                 deleteQuietly(pidFile);
-                log(config.name() + " is down");
+                Log.info(config.name() + ": down");
             }
         }
         if (tunnel.failure() == null) {
@@ -66,23 +103,39 @@ public final class InterfaceService {
         }
     }
 
+    /**
+     * Re-reads the configuration file and applies what changed, as {@code wg syncconf} does:
+     * peers that stay keep their sessions. Safe from signal handlers (SIGHUP).
+     */
+    public String reload() {
+        Tunnel running = tunnel;
+        if (configFile == null || running == null) {
+            return "nothing to reload: " + config.name() + " was not started from a configuration file";
+        }
+        try {
+            InterfaceConfig fresh = ConfigParser.parse(configFile);
+            String summary = ConfigSync.apply(running, uapi, fresh);
+            Log.info(config.name() + ": reloaded " + configFile + ": " + summary);
+            return summary;
+        } catch (JtunException e) {
+            Log.error(config.name() + ": reload of " + configFile + " failed, nothing changed: " + e.getMessage());
+            throw e;
+        }
+    }
+
     private String handle(String command) {
         Tunnel running = tunnel;
         return switch (command) {
             case "show" -> running == null ? "starting\n" : StatusReport.of(running);
             case "stop" -> {
-                log("stop requested through the control socket");
+                Log.info(config.name() + ": stop requested through the control socket");
                 stop();
                 yield "stopping\n";
             }
+            case "reload" -> "ok " + reload() + "\n";
             case "" -> "";
             default -> "error unknown command '" + command + "'\n";
         };
-    }
-
-    private void log(String message) {
-        log.println(Instant.now() + " " + message);
-        log.flush();
     }
 
     private static void writePid(Path pidFile) {

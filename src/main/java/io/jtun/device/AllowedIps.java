@@ -63,6 +63,25 @@ public final class AllowedIps<T> {
         return copy;
     }
 
+    /** Who has exactly this range (not a longest-prefix match), or null. */
+    public synchronized T exact(IpPrefix prefix) {
+        Node<T> node = prefix.isIpv6() ? ipv6 : ipv4;
+        byte[] address = prefix.address();
+        for (int bit = 0; bit < prefix.prefixLength() && node != null; bit++) {
+            node = bitAt(address, bit) ? node.one : node.zero;
+        }
+        return node == null ? null : node.value;
+    }
+
+    /** Removes exactly this range (the routes inside or around it stay). */
+    public synchronized void remove(IpPrefix prefix) {
+        T owner = exact(prefix);
+        if (owner != null) {
+            publish(prefix.isIpv6(), insert(prefix.isIpv6() ? ipv6 : ipv4, prefix.address(), prefix.prefixLength(), 0,
+                    null));
+        }
+    }
+
     /** Removes every range routed to {@code value}. */
     public synchronized void removeAll(T value) {
         publish(false, prune(ipv4, value));

@@ -56,6 +56,13 @@ public final class PeerTable {
         }
     }
 
+    /** Takes one range from the peer, if it has it (another peer's range is left alone). */
+    public synchronized void removeAllowedIp(Peer peer, IpPrefix range) {
+        if (routes.exact(range) == peer) {
+            routes.remove(range);
+        }
+    }
+
     /** The peer's ranges, in address order. */
     public List<IpPrefix> allowedIps(Peer peer) {
         return routes.rangesOf(peer);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The rtattr list of one message, by type; when a type repeats the last one wins, as in the kernel. */
 final class NetlinkAttributes {
@@ -36,6 +37,11 @@ final class NetlinkAttributes {
             offset += align(length);
         }
         return new NetlinkAttributes(values);
+    }
+
+    /** The attribute types present. */
+    Set<Integer> types() {
+        return Set.copyOf(values.keySet());
     }
 
     Optional<MemorySegment> get(int type) {

@@ -60,11 +60,16 @@ final class NetlinkConstants {
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
     static final int RTM_GETROUTE = 26;
+    static final int RTM_NEWRULE = 32;
+    static final int RTM_DELRULE = 33;
+    static final int RTM_GETRULE = 34;
 
-    // linux/rtnetlink.h: struct ifinfomsg (16 bytes), ifaddrmsg (8), rtmsg (12)
+    // linux/rtnetlink.h: struct ifinfomsg (16 bytes), ifaddrmsg (8), rtmsg (12);
+    // linux/fib_rules.h: struct fib_rule_hdr (12)
     static final int IFINFOMSG_SIZE = 16;
     static final int IFADDRMSG_SIZE = 8;
     static final int RTMSG_SIZE = 12;
+    static final int FIB_RULE_HDR_SIZE = 12;
 
     // linux/if_link.h: enum IFLA_*
     static final int IFLA_IFNAME = 3;
@@ -85,10 +90,21 @@ final class NetlinkConstants {
     // linux/rtnetlink.h: enum rtattr_type_t
     static final int RTA_DST = 1;
     static final int RTA_OIF = 4;
+    static final int RTA_METRICS = 8;
+    static final int RTA_MULTIPATH = 9;
     static final int RTA_TABLE = 15;
 
+    // linux/rtnetlink.h: the RTAX_* attributes nested in RTA_METRICS
+    static final int RTAX_MTU = 2;
+
+    // linux/rtnetlink.h: struct rtnexthop { u16 len; u8 flags; u8 hops; int ifindex; }, RTA_MULTIPATH's elements
+    static final int RTNEXTHOP_SIZE = 8;
+
     // linux/rtnetlink.h: rtm_table, rtm_protocol, rtm_scope, rtm_type
+    static final int RT_TABLE_UNSPEC = 0;
+    static final int RT_TABLE_DEFAULT = 253;
     static final int RT_TABLE_MAIN = 254;
+    static final int RT_TABLE_LOCAL = 255;
     static final int RTPROT_UNSPEC = 0;
     static final int RTPROT_STATIC = 4;
     static final int RT_SCOPE_UNIVERSE = 0;
@@ -97,6 +113,20 @@ final class NetlinkConstants {
     static final int RT_SCOPE_NOWHERE = 255;
     static final int RTN_UNSPEC = 0;
     static final int RTN_UNICAST = 1;
+
+    // linux/fib_rules.h: fib_rule_hdr flags, actions and enum FRA_*
+    static final int FIB_RULE_INVERT = 0x00000002;
+    static final int FR_ACT_TO_TBL = 1;
+    static final int FRA_DST = 1;
+    static final int FRA_SRC = 2;
+    static final int FRA_PRIORITY = 6;
+    static final int FRA_FWMARK = 10;
+    static final int FRA_SUPPRESS_IFGROUP = 13;
+    static final int FRA_SUPPRESS_PREFIXLEN = 14;
+    static final int FRA_TABLE = 15;
+    static final int FRA_FWMASK = 16;
+    static final int FRA_PAD = 18;
+    static final int FRA_PROTOCOL = 21;
 
     // linux/socket.h: address families carried in rtnetlink messages
     static final int AF_UNSPEC = 0;
@@ -124,6 +154,9 @@ final class NetlinkConstants {
             case RTM_NEWROUTE -> "RTM_NEWROUTE";
             case RTM_DELROUTE -> "RTM_DELROUTE";
             case RTM_GETROUTE -> "RTM_GETROUTE";
+            case RTM_NEWRULE -> "RTM_NEWRULE";
+            case RTM_DELRULE -> "RTM_DELRULE";
+            case RTM_GETRULE -> "RTM_GETRULE";
             default -> "netlink message type " + type;
         };
     }

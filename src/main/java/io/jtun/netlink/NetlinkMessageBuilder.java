@@ -1,5 +1,6 @@
 package io.jtun.netlink;
 
+import static io.jtun.netlink.NetlinkConstants.FIB_RULE_HDR_SIZE;
 import static io.jtun.netlink.NetlinkConstants.IFADDRMSG_SIZE;
 import static io.jtun.netlink.NetlinkConstants.IFINFOMSG_SIZE;
 import static io.jtun.netlink.NetlinkConstants.NLA_HDRLEN;
@@ -70,6 +71,19 @@ final class NetlinkMessageBuilder {
         buffer.set(JAVA_BYTE, at + 5, (byte) protocol);
         buffer.set(JAVA_BYTE, at + 6, (byte) scope);
         buffer.set(JAVA_BYTE, at + 7, (byte) routeType);
+        return this;
+    }
+
+    /**
+     * struct fib_rule_hdr: family, dst_len, src_len, tos, table, res1, res2, action, flags. The
+     * selectors that take lengths (dst, src, tos) stay 0: jtun's rules match on marks only.
+     */
+    NetlinkMessageBuilder fibRuleHdr(int family, int table, int action, int flags) {
+        long at = reserve(FIB_RULE_HDR_SIZE);
+        buffer.set(JAVA_BYTE, at, (byte) family);
+        buffer.set(JAVA_BYTE, at + 4, (byte) table);
+        buffer.set(JAVA_BYTE, at + 7, (byte) action);
+        buffer.set(JAVA_INT_UNALIGNED, at + 8, flags);
         return this;
     }
 

@@ -3,6 +3,16 @@ package io.jtun.netlink;
 import io.jtun.net.IpPrefix;
 import static io.jtun.netlink.NetlinkConstants.AF_UNSPEC;
 import static io.jtun.netlink.NetlinkConstants.ESRCH;
+import static io.jtun.netlink.NetlinkConstants.FIB_RULE_HDR_SIZE;
+import static io.jtun.netlink.NetlinkConstants.FIB_RULE_INVERT;
+import static io.jtun.netlink.NetlinkConstants.FRA_FWMARK;
+import static io.jtun.netlink.NetlinkConstants.FRA_FWMASK;
+import static io.jtun.netlink.NetlinkConstants.FRA_PAD;
+import static io.jtun.netlink.NetlinkConstants.FRA_PRIORITY;
+import static io.jtun.netlink.NetlinkConstants.FRA_PROTOCOL;
+import static io.jtun.netlink.NetlinkConstants.FRA_SUPPRESS_PREFIXLEN;
+import static io.jtun.netlink.NetlinkConstants.FRA_TABLE;
+import static io.jtun.netlink.NetlinkConstants.FR_ACT_TO_TBL;
 import static io.jtun.netlink.NetlinkConstants.IFADDRMSG_SIZE;
 import static io.jtun.netlink.NetlinkConstants.IFA_ADDRESS;
 import static io.jtun.netlink.NetlinkConstants.IFA_FLAGS;
@@ -20,18 +30,25 @@ import static io.jtun.netlink.NetlinkConstants.NLM_F_CREATE;
 import static io.jtun.netlink.NetlinkConstants.NLM_F_DUMP;
 import static io.jtun.netlink.NetlinkConstants.NLM_F_EXCL;
 import static io.jtun.netlink.NetlinkConstants.NLM_F_REQUEST;
+import static io.jtun.netlink.NetlinkConstants.RTAX_MTU;
 import static io.jtun.netlink.NetlinkConstants.RTA_DST;
+import static io.jtun.netlink.NetlinkConstants.RTA_METRICS;
+import static io.jtun.netlink.NetlinkConstants.RTA_MULTIPATH;
 import static io.jtun.netlink.NetlinkConstants.RTA_OIF;
 import static io.jtun.netlink.NetlinkConstants.RTA_TABLE;
+import static io.jtun.netlink.NetlinkConstants.RTNEXTHOP_SIZE;
 import static io.jtun.netlink.NetlinkConstants.RTMSG_SIZE;
 import static io.jtun.netlink.NetlinkConstants.RTM_DELADDR;
 import static io.jtun.netlink.NetlinkConstants.RTM_DELROUTE;
+import static io.jtun.netlink.NetlinkConstants.RTM_DELRULE;
 import static io.jtun.netlink.NetlinkConstants.RTM_GETADDR;
 import static io.jtun.netlink.NetlinkConstants.RTM_GETLINK;
 import static io.jtun.netlink.NetlinkConstants.RTM_GETROUTE;
+import static io.jtun.netlink.NetlinkConstants.RTM_GETRULE;
 import static io.jtun.netlink.NetlinkConstants.RTM_NEWADDR;
 import static io.jtun.netlink.NetlinkConstants.RTM_NEWLINK;
 import static io.jtun.netlink.NetlinkConstants.RTM_NEWROUTE;
+import static io.jtun.netlink.NetlinkConstants.RTM_NEWRULE;
 import static io.jtun.netlink.NetlinkConstants.RTN_UNICAST;
 import static io.jtun.netlink.NetlinkConstants.RTN_UNSPEC;
 import static io.jtun.netlink.NetlinkConstants.RTPROT_STATIC;
@@ -41,8 +58,10 @@ import static io.jtun.netlink.NetlinkConstants.RT_SCOPE_LINK;
 import static io.jtun.netlink.NetlinkConstants.RT_SCOPE_NOWHERE;
 import static io.jtun.netlink.NetlinkConstants.RT_SCOPE_UNIVERSE;
 import static io.jtun.netlink.NetlinkConstants.RT_TABLE_MAIN;
+import static io.jtun.netlink.NetlinkConstants.RT_TABLE_UNSPEC;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import io.jtun.ExitCode;
 import io.jtun.JtunException;
@@ -51,11 +70,15 @@ import io.jtun.sys.Libc;
 import io.jtun.sys.SysException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Configures network interfaces through rtnetlink (NETLINK_ROUTE), the interface {@code ip} uses,
@@ -67,15 +90,20 @@ import java.util.Optional;
  * conflicting state (the address with another prefix length, the route via another interface)
  * is an error, because silently keeping or replacing it would hide a configuration mistake.
  *
- * <p>Routes are added to the main table with scope link, protocol static (they are configured,
- * not learned) and the interface as output device; a destination with host bits set is reduced
- * to its network, as WireGuard does for AllowedIPs. Removal matches destination and interface
- * in the main table whatever protocol added the route, like {@code ip route del DEST dev IF}.
+ * <p>Routes are added to the main table, or the table given, with scope link, protocol static
+ * (they are configured, not learned) and the interface as output device; a destination with host
+ * bits set is reduced to its network, as WireGuard does for AllowedIPs. Removal matches
+ * destination and interface in that table whatever protocol added the route, like
+ * {@code ip route del DEST dev IF table T}. Table ids above 255 travel in RTA_TABLE.
+ *
+ * <p>Policy routing rules ({@link RouteRule}) are added only when no rule matching them is there
+ * (the kernel itself would add a duplicate at the next free priority), and removal removes every
+ * matching rule.
  *
  * <p>An instance holds one socket; calls are serialized. Changes need CAP_NET_ADMIN in the
  * network namespace the instance was opened in.
  */
-public final class Rtnetlink implements AutoCloseable {
+public final class Rtnetlink implements NetworkControl, AutoCloseable {
     /** dev_valid_name(): the name must fit IFNAMSIZ (16) with its NUL. */
     private static final int MAX_NAME_BYTES = 15;
     private static final String NEEDS_CAP_NET_ADMIN = " needs CAP_NET_ADMIN: run as root or grant the capability"
@@ -107,10 +135,29 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     /** Index, name, MTU, flags and counters of {@code ifname}. */
+    @Override
     public LinkInfo link(String ifname) {
         return parseLink(linkMessage(ifname));
     }
 
+    /** The interface with index {@code index}. */
+    @Override
+    public LinkInfo link(int index) {
+        try (Arena arena = Arena.ofConfined()) {
+            return socket.execute(change(arena, RTM_GETLINK, 0).ifinfomsg(AF_UNSPEC, index, 0, 0)).stream()
+                    .filter(m -> m.type() == RTM_NEWLINK).findFirst().map(Rtnetlink::parseLink)
+                    .orElseThrow(() -> NetlinkMessage.malformed("RTM_GETLINK for interface #" + index
+                            + " answered without RTM_NEWLINK"));
+        } catch (NetlinkError e) {
+            if (e.errno() == Errno.ENODEV) {
+                throw new JtunException(ExitCode.NOT_FOUND, "no network interface has index " + index
+                        + " (it may have just been deleted)", e);
+            }
+            throw new JtunException(e.exitCode(), "reading interface #" + index + " failed: " + e.describe(), e);
+        }
+    }
+
+    @Override
     public void setMtu(String ifname, int mtu) {
         int index = linkIndex(ifname);
         try (Arena arena = Arena.ofConfined()) {
@@ -128,6 +175,7 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     /** Sets the interface administratively up or down (IFF_UP), leaving its other flags alone. */
+    @Override
     public void setUp(String ifname, boolean up) {
         int index = linkIndex(ifname);
         try (Arena arena = Arena.ofConfined()) {
@@ -143,6 +191,7 @@ public final class Rtnetlink implements AutoCloseable {
      * they are usable at once. Adding an address that is already there with the same prefix
      * length succeeds.
      */
+    @Override
     public void addAddress(String ifname, IpPrefix prefix) {
         Objects.requireNonNull(prefix, "prefix");
         int index = linkIndex(ifname);
@@ -190,6 +239,7 @@ public final class Rtnetlink implements AutoCloseable {
      * Removes {@code prefix} from the interface. Removing an address that is not there succeeds;
      * the same address with another prefix length is an error (it would stay).
      */
+    @Override
     public void removeAddress(String ifname, IpPrefix prefix) {
         Objects.requireNonNull(prefix, "prefix");
         int index = linkIndex(ifname);
@@ -209,6 +259,7 @@ public final class Rtnetlink implements AutoCloseable {
     }
 
     /** The IPv4 and IPv6 addresses on the interface, including link-local ones. */
+    @Override
     public List<IpPrefix> addresses(String ifname) {
         int index = linkIndex(ifname);
         List<NetlinkMessage> replies;
@@ -230,23 +281,37 @@ public final class Rtnetlink implements AutoCloseable {
      * (e.g. the subnet route of an address) counts as success.
      */
     public void addRoute(String ifname, IpPrefix destination) {
+        addRoute(ifname, destination, RT_TABLE_MAIN);
+    }
+
+    /**
+     * Routes {@code destination} (host bits ignored) to the interface in routing table {@code table}
+     * (1-4294967295 as unsigned 32 bits; 254 is main): scope link, protocol static. A route to the
+     * same destination via this interface already being in that table counts as success.
+     */
+    @Override
+    public void addRoute(String ifname, IpPrefix destination, int table) {
         IpPrefix network = Objects.requireNonNull(destination, "destination").network();
+        checkTable(table);
         int index = linkIndex(ifname);
         try (Arena arena = Arena.ofConfined()) {
             socket.execute(routeRequest(arena, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, network, index,
-                    RTPROT_STATIC, RT_SCOPE_LINK, RTN_UNICAST));
+                    RTPROT_STATIC, RT_SCOPE_LINK, RTN_UNICAST, table));
         } catch (NetlinkError e) {
-            String action = "adding a route to " + network + " via " + ifname;
+            String inTable = table == RT_TABLE_MAIN ? "" : " table " + RouteRule.tableName(table);
+            String action = "adding a route to " + network + " via " + ifname + inTable;
             switch (e.errno()) {
                 case Errno.EEXIST -> {
-                    List<Route> same = mainRoutes().stream().filter(r -> r.destination().equals(network)).toList();
-                    if (same.stream().anyMatch(r -> r.oif() == index)) {
+                    List<TableRoute> same = tableRoutes(table).stream()
+                            .filter(r -> r.destination().equals(network)).toList();
+                    if (same.stream().anyMatch(r -> r.oif() == index && r.type() == RTN_UNICAST)) {
                         return;
                     }
                     String via = same.stream().filter(r -> r.oif() != 0).findFirst()
                             .map(r -> " via " + linkName(r.oif())).orElse("");
-                    throw new JtunException(ExitCode.BUSY, "a route to " + network + " already exists" + via
-                            + ": remove it first (ip route del " + network + ") or choose another destination", e);
+                    throw new JtunException(ExitCode.BUSY, "a route to " + network + " already exists"
+                            + (inTable.isEmpty() ? "" : " in" + inTable) + via + ": remove it first (ip route del "
+                            + network + inTable + ") or choose another destination", e);
                 }
                 case Errno.ENETDOWN -> throw new JtunException(ExitCode.FAILURE, action + " failed: " + ifname
                         + " is down: bring it up first", e);
@@ -257,23 +322,162 @@ public final class Rtnetlink implements AutoCloseable {
 
     /** Removes the main-table route to {@code destination} via the interface; absent is success. */
     public void removeRoute(String ifname, IpPrefix destination) {
+        removeRoute(ifname, destination, RT_TABLE_MAIN);
+    }
+
+    /** Removes the route to {@code destination} via the interface from {@code table}; absent is success. */
+    @Override
+    public void removeRoute(String ifname, IpPrefix destination, int table) {
         IpPrefix network = Objects.requireNonNull(destination, "destination").network();
+        checkTable(table);
         int index = linkIndex(ifname);
         try (Arena arena = Arena.ofConfined()) {
             socket.execute(routeRequest(arena, RTM_DELROUTE, 0, network, index, RTPROT_UNSPEC, RT_SCOPE_NOWHERE,
-                    RTN_UNSPEC));
+                    RTN_UNSPEC, table));
         } catch (NetlinkError e) {
             if (e.errno() == ESRCH) {
                 return;
             }
-            throw failed("removing the route to " + network + " via " + ifname, ifname, e);
+            String inTable = table == RT_TABLE_MAIN ? "" : " from table " + RouteRule.tableName(table);
+            throw failed("removing the route to " + network + " via " + ifname + inTable, ifname, e);
         }
     }
 
     /** Destinations of the main-table unicast routes via the interface, IPv4 and IPv6. */
     public List<IpPrefix> routes(String ifname) {
+        return routes(ifname, RT_TABLE_MAIN);
+    }
+
+    /** Destinations of the unicast routes via the interface in {@code table}, IPv4 and IPv6. */
+    @Override
+    public List<IpPrefix> routes(String ifname, int table) {
         int index = linkIndex(ifname);
-        return mainRoutes().stream().filter(r -> r.oif() == index).map(Route::destination).toList();
+        return tableRoutes(table).stream().filter(r -> r.oif() == index && r.type() == RTN_UNICAST)
+                .map(TableRoute::destination).toList();
+    }
+
+    /**
+     * True when {@code table} holds any IPv4 or IPv6 route (any interface, any type), as
+     * {@code ip -4 route show table T} and {@code ip -6 route show table T} would print one.
+     */
+    @Override
+    public boolean tableInUse(int table) {
+        return !tableRoutes(table).isEmpty();
+    }
+
+    /**
+     * The route the kernel picks for packets to {@code destination} now, with the rules in force
+     * (RTM_GETROUTE with RTA_DST, as {@code ip route get}).
+     *
+     * @throws JtunException {@link ExitCode#NOT_FOUND} when there is no route to it
+     */
+    @Override
+    public RouteInfo routeTo(InetAddress destination) {
+        byte[] address = Objects.requireNonNull(destination, "destination").getAddress();
+        int family = destination instanceof Inet6Address ? Libc.AF_INET6 : Libc.AF_INET;
+        String shown = new IpPrefix(address, address.length * 8).addressText();
+        List<NetlinkMessage> replies;
+        try (Arena arena = Arena.ofConfined()) {
+            replies = socket.execute(routeLookupRequest(arena, address));
+        } catch (NetlinkError e) {
+            switch (e.errno()) {
+                case Errno.ENETUNREACH, Errno.EHOSTUNREACH, Errno.EACCES ->
+                        throw new JtunException(ExitCode.NOT_FOUND, "no route to " + shown + kernelSays(e), e);
+                default -> throw new JtunException(e.exitCode(), "looking up the route to " + shown + " failed: "
+                        + e.describe(), e);
+            }
+        }
+        TableRoute route = replies.stream().map(Rtnetlink::parseTableRoute).flatMap(Optional::stream)
+                .filter(r -> r.family() == family).findFirst()
+                .orElseThrow(() -> NetlinkMessage.malformed("RTM_GETROUTE for " + shown
+                        + " answered without a route"));
+        return routeInfo(route);
+    }
+
+    /**
+     * The first default route of {@code family} ({@link Libc#AF_INET} or {@link Libc#AF_INET6}) in
+     * the main table, as {@code ip route show default} lists it first; empty when there is none.
+     */
+    @Override
+    public Optional<RouteInfo> defaultRoute(int family) {
+        return dumpRoutes(family).stream()
+                .filter(r -> r.family() == family && r.table() == RT_TABLE_MAIN && r.type() == RTN_UNICAST
+                        && r.destination().prefixLength() == 0 && r.oif() != 0)
+                .findFirst().map(this::routeInfo);
+    }
+
+    // ---- rules -------------------------------------------------------------------------------
+
+    /**
+     * Adds the policy routing rule, unless a rule that {@code rule} {@link RouteRule#matches matches}
+     * is there already. Without a priority the kernel places it just before the rules added earlier
+     * (the priority below the lowest after 0), as {@code ip rule add} does.
+     *
+     * @return the rule as installed (with its priority): the new one, or the one that was there
+     */
+    @Override
+    public RouteRule addRule(RouteRule rule) {
+        Objects.requireNonNull(rule, "rule");
+        Optional<RouteRule> present = rules(rule.family()).stream().filter(rule::matches).findFirst();
+        if (present.isPresent()) {
+            return present.get();
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            socket.execute(ruleRequest(arena, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule));
+        } catch (NetlinkError e) {
+            if (e.errno() != Errno.EEXIST) {
+                throw ruleFailed("adding rule " + rule, rule, e);
+            }
+            // Added meanwhile by someone else: fine if it is the same rule.
+        }
+        return rules(rule.family()).stream().filter(rule::matches).findFirst()
+                .orElseThrow(() -> new JtunException(ExitCode.BUSY, "adding rule " + rule + " failed: the kernel"
+                        + " reports a conflicting rule; compare with ip " + (rule.isIpv6() ? "-6" : "-4") + " rule"));
+    }
+
+    /**
+     * Removes every rule that {@code rule} {@link RouteRule#matches matches} (at any priority when it
+     * has none); no such rule is success.
+     */
+    @Override
+    public void removeRule(RouteRule rule) {
+        Objects.requireNonNull(rule, "rule");
+        for (RouteRule installed : rules(rule.family()).stream().filter(rule::matches).toList()) {
+            try (Arena arena = Arena.ofConfined()) {
+                socket.execute(ruleRequest(arena, RTM_DELRULE, 0, installed));
+            } catch (NetlinkError e) {
+                if (e.errno() != Errno.ENOENT) {
+                    throw ruleFailed("removing rule " + installed, installed, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * The rules of {@code family} ({@link Libc#AF_INET} or {@link Libc#AF_INET6}) in priority order,
+     * as far as a {@link RouteRule} describes them exactly: rules with other actions (goto,
+     * blackhole, ...) or other selectors (from, to, iif, oif, tos, uidrange, ports, ...) are left out,
+     * so that such a rule is never taken for one of ours.
+     */
+    @Override
+    public List<RouteRule> rules(int family) {
+        if (family != Libc.AF_INET && family != Libc.AF_INET6) {
+            throw new IllegalArgumentException("family " + family + " has no routing rules: use AF_INET or AF_INET6");
+        }
+        List<NetlinkMessage> replies;
+        try (Arena arena = Arena.ofConfined()) {
+            replies = socket.dump(dumpRequest(arena, RTM_GETRULE).fibRuleHdr(family, 0, 0, 0));
+        } catch (NetlinkError e) {
+            if (e.errno() == Errno.EAFNOSUPPORT) {
+                return List.of(); // no IPv6 policy routing in this kernel: no rules either
+            }
+            throw new JtunException(e.exitCode(), "listing the routing rules failed: " + e.describe(), e);
+        }
+        List<RouteRule> rules = new ArrayList<>();
+        for (NetlinkMessage reply : replies) {
+            parseRule(reply).filter(r -> r.family() == family).ifPresent(rules::add);
+        }
+        return rules;
     }
 
     @Override
@@ -312,13 +516,58 @@ public final class Rtnetlink implements AutoCloseable {
     /** RTM_NEWROUTE / RTM_DELROUTE in the main table for {@code destination} out of {@code index}. */
     static NetlinkMessageBuilder routeRequest(Arena arena, int type, int flags, IpPrefix destination, int index,
             int protocol, int scope, int routeType) {
+        return routeRequest(arena, type, flags, destination, index, protocol, scope, routeType, RT_TABLE_MAIN);
+    }
+
+    /**
+     * RTM_NEWROUTE / RTM_DELROUTE in {@code table} for {@code destination} out of {@code index}. As
+     * iproute2 does, a table id that fits rtm_table's byte goes there, a larger one in RTA_TABLE
+     * with rtm_table RT_TABLE_UNSPEC.
+     */
+    static NetlinkMessageBuilder routeRequest(Arena arena, int type, int flags, IpPrefix destination, int index,
+            int protocol, int scope, int routeType, int table) {
+        boolean small = Integer.compareUnsigned(table, 256) < 0;
         NetlinkMessageBuilder request = change(arena, type, flags)
                 .rtmsg(destination.isIpv6() ? Libc.AF_INET6 : Libc.AF_INET, destination.prefixLength(),
-                        RT_TABLE_MAIN, protocol, scope, routeType);
+                        small ? table : RT_TABLE_UNSPEC, protocol, scope, routeType);
         if (destination.prefixLength() > 0) {
             request.attribute(RTA_DST, destination.address());
         }
-        return request.attributeU32(RTA_OIF, index);
+        request.attributeU32(RTA_OIF, index);
+        if (!small) {
+            request.attributeU32(RTA_TABLE, table);
+        }
+        return request;
+    }
+
+    /** RTM_GETROUTE for one address ({@code ip route get ADDRESS}): the kernel answers with the route it picks. */
+    static NetlinkMessageBuilder routeLookupRequest(Arena arena, byte[] address) {
+        return change(arena, RTM_GETROUTE, 0)
+                .rtmsg(address.length == 16 ? Libc.AF_INET6 : Libc.AF_INET, address.length * 8, RT_TABLE_UNSPEC,
+                        RTPROT_UNSPEC, RT_SCOPE_UNIVERSE, RTN_UNSPEC)
+                .attribute(RTA_DST, address);
+    }
+
+    /**
+     * RTM_NEWRULE / RTM_DELRULE for {@code rule}: action FR_ACT_TO_TBL, FIB_RULE_INVERT for "not",
+     * the table in the header when it fits a byte, else in FRA_TABLE (as iproute2 does).
+     */
+    static NetlinkMessageBuilder ruleRequest(Arena arena, int type, int flags, RouteRule rule) {
+        int table = rule.table();
+        boolean small = Integer.compareUnsigned(table, 256) < 0;
+        NetlinkMessageBuilder request = change(arena, type, flags)
+                .fibRuleHdr(rule.family(), small ? table : RT_TABLE_UNSPEC, FR_ACT_TO_TBL,
+                        rule.invert() ? FIB_RULE_INVERT : 0);
+        rule.priority().ifPresent(priority -> request.attributeU32(FRA_PRIORITY, priority));
+        if (rule.fwmark() != 0 || rule.fwmask() != 0) {
+            request.attributeU32(FRA_FWMARK, rule.fwmark());
+            request.attributeU32(FRA_FWMASK, rule.fwmask());
+        }
+        if (!small) {
+            request.attributeU32(FRA_TABLE, table);
+        }
+        rule.suppressPrefixLength().ifPresent(length -> request.attributeU32(FRA_SUPPRESS_PREFIXLEN, length));
+        return request;
     }
 
     // ---- replies -----------------------------------------------------------------------------
@@ -403,40 +652,125 @@ public final class Rtnetlink implements AutoCloseable {
     record Route(IpPrefix destination, int oif) {
     }
 
-    private List<Route> mainRoutes() {
+    /**
+     * An IPv4 or IPv6 route of any table and type, reduced to what jtun reads.
+     *
+     * @param oif the output interface, or for a multipath route its first path's; 0 when none
+     * @param mtu RTAX_MTU of RTA_METRICS; 0 when the route has none
+     */
+    record TableRoute(int family, IpPrefix destination, int table, int type, int oif, int mtu) {
+    }
+
+    /** Every IPv4 and IPv6 route of {@code table}. */
+    private List<TableRoute> tableRoutes(int table) {
+        return dumpRoutes(AF_UNSPEC).stream().filter(r -> r.table() == table).toList();
+    }
+
+    /** Every route of {@code family} (AF_UNSPEC: IPv4 and IPv6) in every table. */
+    private List<TableRoute> dumpRoutes(int family) {
         List<NetlinkMessage> replies;
         try (Arena arena = Arena.ofConfined()) {
-            replies = socket.dump(dumpRequest(arena, RTM_GETROUTE).rtmsg(AF_UNSPEC, 0, 0, 0, 0, 0));
+            replies = socket.dump(dumpRequest(arena, RTM_GETROUTE).rtmsg(family, 0, 0, 0, 0, 0));
         } catch (NetlinkError e) {
             throw new JtunException(e.exitCode(), "listing the routes failed: " + e.describe(), e);
         }
-        List<Route> routes = new ArrayList<>();
+        List<TableRoute> routes = new ArrayList<>();
         for (NetlinkMessage reply : replies) {
-            parseRoute(reply).ifPresent(routes::add);
+            parseTableRoute(reply).ifPresent(routes::add);
         }
         return routes;
     }
 
+    private RouteInfo routeInfo(TableRoute route) {
+        String name = "";
+        if (route.oif() != 0) {
+            try {
+                name = link(route.oif()).name();
+            } catch (JtunException e) {
+                // The interface went away between the two requests; the index still says which it was.
+            }
+        }
+        return new RouteInfo(route.destination(), route.table(), route.oif(), name,
+                route.mtu() > 0 ? OptionalInt.of(route.mtu()) : OptionalInt.empty());
+    }
+
     /** A unicast IPv4/IPv6 route of the main table, or empty for anything else in a route dump. */
     static Optional<Route> parseRoute(NetlinkMessage message) {
+        return parseTableRoute(message)
+                .filter(r -> r.type() == RTN_UNICAST && r.table() == RT_TABLE_MAIN)
+                .map(r -> new Route(r.destination(), r.oif()));
+    }
+
+    /** An IPv4/IPv6 route of any table and type, or empty for anything else (other families, other messages). */
+    static Optional<TableRoute> parseTableRoute(NetlinkMessage message) {
         if (message.type() != RTM_NEWROUTE) {
             return Optional.empty();
         }
         int family = message.u8(0);
         int addressLength = family == Libc.AF_INET ? 4 : family == Libc.AF_INET6 ? 16 : 0;
         int destinationLength = message.u8(1);
-        if (addressLength == 0 || message.u8(7) != RTN_UNICAST || destinationLength > addressLength * 8) {
+        if (addressLength == 0 || destinationLength > addressLength * 8) {
             return Optional.empty();
         }
         NetlinkAttributes attributes = message.attributes(RTMSG_SIZE);
         int table = attributes.u32(RTA_TABLE).orElse(message.u8(4));
-        if (table != RT_TABLE_MAIN) {
-            return Optional.empty();
-        }
         byte[] destination = attributes.bytes(RTA_DST).filter(d -> d.length == addressLength)
                 .orElse(new byte[addressLength]);
-        return Optional.of(new Route(new IpPrefix(destination, destinationLength),
-                attributes.u32(RTA_OIF).orElse(0)));
+        int oif = attributes.u32(RTA_OIF).or(() -> attributes.get(RTA_MULTIPATH).flatMap(Rtnetlink::firstNexthop))
+                .orElse(0);
+        int mtu = attributes.get(RTA_METRICS).flatMap(m -> NetlinkAttributes.parse(m).u32(RTAX_MTU)).orElse(0);
+        return Optional.of(new TableRoute(family, new IpPrefix(destination, destinationLength), table,
+                message.u8(7), oif, mtu));
+    }
+
+    /** The interface of the first struct rtnexthop in an RTA_MULTIPATH. */
+    private static Optional<Integer> firstNexthop(MemorySegment multipath) {
+        if (multipath.byteSize() < RTNEXTHOP_SIZE
+                || Short.toUnsignedInt(multipath.get(JAVA_SHORT_UNALIGNED, 0)) < RTNEXTHOP_SIZE) {
+            return Optional.empty();
+        }
+        return Optional.of(multipath.get(JAVA_INT_UNALIGNED, 4));
+    }
+
+    /** The FRA_* attributes a {@link RouteRule} accounts for; a rule with any other is not one of its kind. */
+    private static final Set<Integer> RULE_ATTRIBUTES = Set.of(FRA_PRIORITY, FRA_FWMARK, FRA_FWMASK, FRA_TABLE,
+            FRA_SUPPRESS_PREFIXLEN, FRA_PROTOCOL, FRA_PAD);
+
+    /**
+     * The rule an RTM_NEWRULE of a dump describes, if a {@link RouteRule} can describe it exactly:
+     * action "to table", no address, tos or interface selectors, only the attributes in
+     * {@link #RULE_ATTRIBUTES}.
+     */
+    static Optional<RouteRule> parseRule(NetlinkMessage message) {
+        if (message.type() != RTM_NEWRULE) {
+            return Optional.empty();
+        }
+        int family = message.u8(0);
+        boolean selectsMore = message.u8(1) != 0 || message.u8(2) != 0 || message.u8(3) != 0;
+        if ((family != Libc.AF_INET && family != Libc.AF_INET6) || selectsMore || message.u8(7) != FR_ACT_TO_TBL) {
+            return Optional.empty();
+        }
+        int flags = message.s32(8);
+        NetlinkAttributes attributes = message.attributes(FIB_RULE_HDR_SIZE);
+        if (!RULE_ATTRIBUTES.containsAll(attributes.types())) {
+            return Optional.empty();
+        }
+        int table = attributes.u32(FRA_TABLE).orElse(message.u8(4));
+        int fwmark = attributes.u32(FRA_FWMARK).orElse(0);
+        int fwmask = attributes.u32(FRA_FWMASK).orElse(0);
+        // The kernel reports "no suppress_prefixlength" as -1, or (older kernels) not at all.
+        OptionalInt suppress = attributes.u32(FRA_SUPPRESS_PREFIXLEN).filter(length -> length != -1)
+                .map(OptionalInt::of).orElse(OptionalInt.empty());
+        if (table == 0 || (fwmark != 0 && fwmask == 0)) {
+            return Optional.empty();
+        }
+        try {
+            // The kernel leaves FRA_PRIORITY out for priority 0 (the local rule).
+            return Optional.of(new RouteRule(family, OptionalInt.of(attributes.u32(FRA_PRIORITY).orElse(0)), table,
+                    fwmark, fwmask, (flags & FIB_RULE_INVERT) != 0, suppress));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // e.g. a suppress_prefixlength longer than the family's addresses
+        }
     }
 
     // ---- errors ------------------------------------------------------------------------------
@@ -454,6 +788,25 @@ public final class Rtnetlink implements AutoCloseable {
             throw new JtunException(ExitCode.USAGE, "'" + ifname + "' is not a valid interface name: use 1-"
                     + MAX_NAME_BYTES + " characters without '/', ':' or spaces");
         }
+    }
+
+    /** Table 0 (RT_TABLE_UNSPEC) is no table: the kernel would quietly use main. */
+    private static void checkTable(int table) {
+        if (table == RT_TABLE_UNSPEC) {
+            throw new IllegalArgumentException("table 0 is not a routing table");
+        }
+    }
+
+    /** The errors adding or removing a rule can meet. */
+    private static JtunException ruleFailed(String action, RouteRule rule, NetlinkError e) {
+        return switch (e.errno()) {
+            case Errno.EPERM, Errno.EACCES -> new JtunException(ExitCode.NO_PERMISSION,
+                    "changing the routing rules" + NEEDS_CAP_NET_ADMIN, e);
+            case Errno.EAFNOSUPPORT -> new JtunException(ExitCode.FAILURE, action + " failed: this kernel has no "
+                    + (rule.isIpv6() ? "IPv6" : "IPv4") + " policy routing (CONFIG_"
+                    + (rule.isIpv6() ? "IPV6" : "IP") + "_MULTIPLE_TABLES)" + kernelSays(e), e);
+            default -> new JtunException(e.exitCode(), action + " failed: " + e.describe(), e);
+        };
     }
 
     private static String kernelSays(NetlinkError e) {

@@ -40,6 +40,11 @@ public final class StaticIdentity {
         }
     }
 
+    /** A copy of the private key, for the one place that must show it (the wg tool's get). */
+    public Secret privateKey() {
+        return Secret.of(privateKey.clone());
+    }
+
     /** A copy of the public key. */
     public byte[] publicKey() {
         return publicKey.clone();

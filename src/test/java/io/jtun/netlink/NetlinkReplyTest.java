@@ -254,6 +254,93 @@ class NetlinkReplyTest {
         assertEquals(Optional.empty(), Rtnetlink.parseRoute(messages.get(2)));
     }
 
+    /** struct fib_rule_hdr as the kernel fills it in a dump. */
+    private static Bytes fibRuleHdr(int family, int table, int action, int flags) {
+        return bytes().u8(family, 0, 0, 0, table, 0, 0, action).u32(flags);
+    }
+
+    @Test
+    void rulesAsTheKernelDumpsThem() {
+        // 32765: not from all fwmark 0xca6c lookup 51820 (FRA_PROTOCOL is a u8, padded)
+        Bytes notFwmark = fibRuleHdr(2, 252, 1, 2)
+                .attribute(NetlinkConstants.FRA_TABLE, bytes().u32(51820))
+                .attribute(NetlinkConstants.FRA_SUPPRESS_PREFIXLEN, bytes().u32(-1))
+                .attribute(NetlinkConstants.FRA_PROTOCOL, bytes().u8(0))
+                .attribute(NetlinkConstants.FRA_PRIORITY, bytes().u32(32765))
+                .attribute(NetlinkConstants.FRA_FWMARK, bytes().u32(0xca6c))
+                .attribute(NetlinkConstants.FRA_FWMASK, bytes().u32(-1));
+        // 32764: from all lookup main suppress_prefixlength 0
+        Bytes suppress = fibRuleHdr(10, 254, 1, 0)
+                .attribute(NetlinkConstants.FRA_TABLE, bytes().u32(254))
+                .attribute(NetlinkConstants.FRA_SUPPRESS_PREFIXLEN, bytes().u32(0))
+                .attribute(NetlinkConstants.FRA_PRIORITY, bytes().u32(32764));
+        // 0: from all lookup local (no FRA_PRIORITY for priority 0)
+        Bytes local = fibRuleHdr(2, 255, 1, 0).attribute(NetlinkConstants.FRA_TABLE, bytes().u32(255));
+        // 100: from 10.0.0.0/8 lookup 7 — a selector RouteRule does not describe
+        Bytes from = bytes().u8(2, 0, 8, 0, 7, 0, 0, 1).u32(0)
+                .attribute(NetlinkConstants.FRA_TABLE, bytes().u32(7))
+                .attribute(NetlinkConstants.FRA_SRC, bytes().u8(10, 0, 0, 0))
+                .attribute(NetlinkConstants.FRA_PRIORITY, bytes().u32(100));
+        // 200: iif lo lookup 7 — FRA_IIFNAME (3)
+        Bytes iif = fibRuleHdr(2, 7, 1, 0)
+                .attribute(NetlinkConstants.FRA_TABLE, bytes().u32(7))
+                .attribute(3, bytes().raw("lo\0".getBytes(StandardCharsets.US_ASCII)));
+        // 300: blackhole — another action
+        Bytes blackhole = fibRuleHdr(2, 0, 6, 0).attribute(NetlinkConstants.FRA_PRIORITY, bytes().u32(300));
+
+        List<NetlinkMessage> messages = NetlinkMessage.parseAll(bytes()
+                .message(NetlinkConstants.RTM_NEWRULE, NLM_F_MULTI, 1, notFwmark)
+                .message(NetlinkConstants.RTM_NEWRULE, NLM_F_MULTI, 1, suppress)
+                .message(NetlinkConstants.RTM_NEWRULE, NLM_F_MULTI, 1, local)
+                .message(NetlinkConstants.RTM_NEWRULE, NLM_F_MULTI, 1, from)
+                .message(NetlinkConstants.RTM_NEWRULE, NLM_F_MULTI, 1, iif)
+                .message(NetlinkConstants.RTM_NEWRULE, NLM_F_MULTI, 1, blackhole)
+                .segment());
+        assertEquals(Optional.of(RouteRule.notFwmark(2, 0xca6c, 51820).withPriority(32765)),
+                Rtnetlink.parseRule(messages.get(0)));
+        assertEquals(Optional.of(RouteRule.suppressPrefixLength(10, 254, 0).withPriority(32764)),
+                Rtnetlink.parseRule(messages.get(1)));
+        assertEquals(Optional.of(RouteRule.lookup(2, 255).withPriority(0)), Rtnetlink.parseRule(messages.get(2)));
+        assertEquals(Optional.empty(), Rtnetlink.parseRule(messages.get(3)));
+        assertEquals(Optional.empty(), Rtnetlink.parseRule(messages.get(4)));
+        assertEquals(Optional.empty(), Rtnetlink.parseRule(messages.get(5)));
+        assertEquals("-4 priority 32765 not fwmark 0xca6c lookup 51820",
+                Rtnetlink.parseRule(messages.get(0)).orElseThrow().toString());
+    }
+
+    @Test
+    void routesOfOtherTablesWithMetricsAndMultipath() {
+        // default dev tun0 table 51820 proto static scope link
+        Bytes inTable = bytes().u8(2, 0, 0, 0, 252, 4, 253, 1).u32(0)
+                .attribute(NetlinkConstants.RTA_TABLE, bytes().u32(51820))
+                .attribute(NetlinkConstants.RTA_OIF, bytes().u32(7));
+        // 198.18.5.7 via ... dev d0 mtu 1300: what ip route get answers for a route with an MTU
+        Bytes lookup = bytes().u8(2, 32, 0, 0, 254, 0, 0, 1).u32(0)
+                .attribute(NetlinkConstants.RTA_TABLE, bytes().u32(254))
+                .attribute(NetlinkConstants.RTA_DST, bytes().u8(198, 18, 5, 7))
+                .attribute(NetlinkConstants.RTA_OIF, bytes().u32(3))
+                .attribute(NetlinkConstants.RTA_METRICS,
+                        bytes().attribute(NetlinkConstants.RTAX_MTU, bytes().u32(1300)));
+        // default proto static: nexthop dev <4>, nexthop dev <5>
+        Bytes multipath = bytes().u8(2, 0, 0, 0, 254, 4, 0, 1).u32(0)
+                .attribute(NetlinkConstants.RTA_TABLE, bytes().u32(254))
+                .attribute(NetlinkConstants.RTA_MULTIPATH, bytes()
+                        .u16(8).u8(0, 0).u32(4)
+                        .u16(8).u8(0, 0).u32(5));
+        List<NetlinkMessage> messages = NetlinkMessage.parseAll(bytes()
+                .message(RTM_NEWROUTE, NLM_F_MULTI, 1, inTable)
+                .message(RTM_NEWROUTE, NLM_F_MULTI, 1, lookup)
+                .message(RTM_NEWROUTE, NLM_F_MULTI, 1, multipath)
+                .segment());
+        assertEquals(Optional.of(new Rtnetlink.TableRoute(2, IpPrefix.parse("0.0.0.0/0"), 51820, 1, 7, 0)),
+                Rtnetlink.parseTableRoute(messages.get(0)));
+        assertEquals(Optional.empty(), Rtnetlink.parseRoute(messages.get(0)), "not the main table");
+        assertEquals(Optional.of(new Rtnetlink.TableRoute(2, IpPrefix.parse("198.18.5.7/32"), 254, 1, 3, 1300)),
+                Rtnetlink.parseTableRoute(messages.get(1)));
+        assertEquals(Optional.of(new Rtnetlink.TableRoute(2, IpPrefix.parse("0.0.0.0/0"), 254, 1, 4, 0)),
+                Rtnetlink.parseTableRoute(messages.get(2)));
+    }
+
     @Test
     void truncatedMessagesAreReportedNotMisread() {
         byte[] datagram = bytes().message(RTM_NEWADDR, 0, 1, ifaddrmsg(2, 24, 3)).toArray();

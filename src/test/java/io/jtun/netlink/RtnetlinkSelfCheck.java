@@ -2,11 +2,13 @@ package io.jtun.netlink;
 
 import io.jtun.net.IpPrefix;
 import io.jtun.JtunException;
+import io.jtun.sys.Libc;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -54,6 +56,32 @@ public final class RtnetlinkSelfCheck {
             case "routes" -> {
                 return join(rtnl.routes(ifname));
             }
+            case "route-add-table" -> rtnl.addRoute(ifname, IpPrefix.parse(step[2]), Integer.parseUnsignedInt(step[3]));
+            case "route-del-table" -> rtnl.removeRoute(ifname, IpPrefix.parse(step[2]),
+                    Integer.parseUnsignedInt(step[3]));
+            case "routes-table" -> {
+                return join(rtnl.routes(ifname, Integer.parseUnsignedInt(step[2])));
+            }
+            case "table-in-use" -> {
+                return Boolean.toString(rtnl.tableInUse(Integer.parseUnsignedInt(step[1])));
+            }
+            case "rule-add" -> {
+                return rtnl.addRule(rule(step)).toString();
+            }
+            case "rule-del" -> rtnl.removeRule(rule(step));
+            case "rules" -> {
+                return rtnl.rules(family(step[1])).stream().map(RouteRule::toString)
+                        .collect(Collectors.joining(" ; "));
+            }
+            case "route-get" -> {
+                return describe(rtnl.routeTo(InetAddress.getByName(step[1])));
+            }
+            case "default-route" -> {
+                return rtnl.defaultRoute(family(step[1])).map(RtnetlinkSelfCheck::describe).orElse("none");
+            }
+            case "link-index" -> {
+                return rtnl.link(Integer.parseInt(step[1])).name();
+            }
             case "link" -> {
                 LinkInfo link = rtnl.link(ifname);
                 LinkStats s = link.stats();
@@ -74,6 +102,46 @@ public final class RtnetlinkSelfCheck {
             default -> throw new IllegalArgumentException("unknown step " + Arrays.toString(step));
         }
         return "done";
+    }
+
+    private static int family(String option) {
+        return switch (option) {
+            case "-4" -> Libc.AF_INET;
+            case "-6" -> Libc.AF_INET6;
+            default -> throw new IllegalArgumentException("family " + option + ": use -4 or -6");
+        };
+    }
+
+    /** "rule-add -4 [priority N] [not] [fwmark M[/MASK]] table T [suppress_prefixlength L]". */
+    private static RouteRule rule(String[] step) {
+        int family = family(step[1]);
+        OptionalInt priority = OptionalInt.empty();
+        OptionalInt suppress = OptionalInt.empty();
+        boolean invert = false;
+        int table = 0;
+        int mark = 0;
+        int mask = 0;
+        for (int i = 2; i < step.length; i++) {
+            switch (step[i]) {
+                case "priority" -> priority = OptionalInt.of(Integer.parseUnsignedInt(step[++i]));
+                case "not" -> invert = true;
+                case "fwmark" -> {
+                    String[] parts = step[++i].split("/");
+                    mark = Integer.decode(parts[0]);
+                    mask = parts.length > 1 ? (int) Long.decode(parts[1]).longValue() : 0;
+                }
+                case "table" -> table = step[++i].equals("main") ? 254 : Integer.parseUnsignedInt(step[i]);
+                case "suppress_prefixlength" -> suppress = OptionalInt.of(Integer.parseInt(step[++i]));
+                default -> throw new IllegalArgumentException("rule word " + step[i]);
+            }
+        }
+        return new RouteRule(family, priority, table, mark, mask, invert, suppress);
+    }
+
+    private static String describe(RouteInfo route) {
+        return "destination=" + route.destination() + " table=" + Integer.toUnsignedString(route.table())
+                + " index=" + route.interfaceIndex() + " name=" + route.interfaceName() + " mtu="
+                + (route.mtu().isPresent() ? Integer.toString(route.mtu().getAsInt()) : "none");
     }
 
     private static String join(List<IpPrefix> prefixes) {

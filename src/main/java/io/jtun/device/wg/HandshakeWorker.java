@@ -5,6 +5,7 @@ import io.jtun.conn.SocketEndpoint;
 import io.jtun.conn.Transport;
 import io.jtun.device.DropReason;
 import io.jtun.device.Underlay;
+import io.jtun.log.Log;
 import io.jtun.device.timers.PeerTimers;
 import io.jtun.device.timers.TimerAction;
 import io.jtun.noise.ConsumedInitiation;
@@ -26,8 +27,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The handshake thread: everything of WireGuard that is not per data packet. It consumes
@@ -38,7 +37,6 @@ import java.util.logging.Logger;
  * valid cookie MAC are answered with cookie replies instead (WireGuard's DoS mitigation).
  */
 final class HandshakeWorker implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(HandshakeWorker.class.getName());
     private static final int QUEUE_CAPACITY = 1024;
     /** Above this many queued messages we are "under load" and ask for cookies. */
     private static final int UNDER_LOAD_THRESHOLD = QUEUE_CAPACITY / 8;
@@ -80,6 +78,7 @@ final class HandshakeWorker implements AutoCloseable {
     private volatile boolean running = true;
     private long underLoadUntil;
     private Thread thread;
+    private String interfaceName = "?";
 
     HandshakeWorker(WireGuard wireGuard, Underlay underlay, int slotSize, WgClock clock) {
         this.wireGuard = wireGuard;
@@ -89,7 +88,12 @@ final class HandshakeWorker implements AutoCloseable {
     }
 
     void start(String name) {
+        interfaceName = name;
         thread = Thread.ofPlatform().name(name + "-handshake").daemon().start(this::run);
+    }
+
+    private String who(WireGuardPeer peer) {
+        return interfaceName + ": peer " + Log.shortKey(peer.publicKey().toString());
     }
 
     /** From the inbound loop: a handshake message to process. False when the queue is full. */
@@ -142,7 +146,7 @@ final class HandshakeWorker implements AutoCloseable {
                     zeroBuried(false);
                 } catch (RuntimeException e) {
                     // One bad message or peer must not stop the handshakes of the others.
-                    LOG.log(Level.WARNING, "handshake processing failed: " + e, e);
+                    Log.error(interfaceName + ": handshake processing failed: " + e);
                 }
             }
         } catch (InterruptedException e) {
@@ -210,7 +214,8 @@ final class HandshakeWorker implements AutoCloseable {
             return;
         }
         WireGuardPeer peer = wireGuard.peerByKey(consumed.peer().remoteStatic());
-        peer.peer().updateEndpoint(source);
+        follow(peer, source);
+        Log.debug(who(peer) + ": handshake initiation received from " + source);
         PeerTimers timers = peer.timers();
         timers.onAnyAuthenticatedPacketTraversal(now);
         timers.onAnyAuthenticatedPacketReceived(now);
@@ -224,6 +229,7 @@ final class HandshakeWorker implements AutoCloseable {
         peer.setHandshakeIndex(0);
         peer.keypairs().responderSession(session);
         sender.send(response, source);
+        Log.info(who(peer) + ": handshake completed (responder), endpoint " + source);
         timers.onSessionDerived(now);
         timers.onAnyAuthenticatedPacketTraversal(now);
         timers.onAnyAuthenticatedPacketSent(now);
@@ -237,12 +243,13 @@ final class HandshakeWorker implements AutoCloseable {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
             return;
         }
-        peer.peer().updateEndpoint(source);
+        follow(peer, source);
         PeerTimers timers = peer.timers();
         timers.onAnyAuthenticatedPacketTraversal(now);
         timers.onAnyAuthenticatedPacketReceived(now);
         SessionKeys keys = engine.deriveKeys(peer.handshake(), now);
         Session session = session(peer, keys);
+        Log.info(who(peer) + ": handshake completed (initiator), endpoint " + source);
         wireGuard.indices().replace(receiver, session);
         peer.setHandshakeIndex(0);
         peer.keypairs().initiatorSession(session);
@@ -261,6 +268,17 @@ final class HandshakeWorker implements AutoCloseable {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
         }
         // The next retransmission carries the cookie in its MAC2.
+    }
+
+    /** Roaming: an authenticated handshake message came from this address. */
+    private void follow(WireGuardPeer peer, SocketEndpoint source) {
+        SocketEndpoint known = peer.peer().endpoint();
+        if (!source.equals(known)) {
+            if (known != null) {
+                Log.info(who(peer) + ": endpoint moved from " + known + " to " + source);
+            }
+            peer.peer().updateEndpoint(source);
+        }
     }
 
     private Session session(WireGuardPeer peer, SessionKeys keys) {
@@ -298,6 +316,7 @@ final class HandshakeWorker implements AutoCloseable {
         byte[] initiation = engine.createInitiation(peer.handshake(), index, clock.epochNanos());
         peer.cookies().addMacs(initiation, now);
         sender.send(initiation, endpoint);
+        Log.debug(who(peer) + ": handshake initiation sent to " + endpoint + (retry ? " (retry)" : ""));
         PeerTimers timers = peer.timers();
         timers.onAnyAuthenticatedPacketTraversal(now);
         timers.onAnyAuthenticatedPacketSent(now);
@@ -352,7 +371,12 @@ final class HandshakeWorker implements AutoCloseable {
                         peer.keypairs().clear();
                         peer.handshake().clear();
                     }
-                    case GIVE_UP -> peer.dropStaged();
+                    case GIVE_UP -> {
+                        int dropped = peer.dropStaged();
+                        Log.warning(who(peer) + ": no handshake after " + io.jtun.noise.Protocol.REKEY_ATTEMPT_TIME
+                                .toSeconds() + " s; giving up" + (dropped > 0 ? ", dropped " + dropped + " queued packets"
+                                : ""));
+                    }
                     case RETRANSMIT_HANDSHAKE -> initiate(peer, true, sender);
                     case INITIATE_HANDSHAKE -> initiate(peer, false, sender);
                     case SEND_KEEPALIVE -> sendKeepalive(peer, sender);

@@ -199,6 +199,12 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return state(peer).presharedKey();
     }
 
+    /** Our private key (a copy), or null without one: only for the wg tool's get. */
+    public Secret privateKey() {
+        Noise current = noise;
+        return current == null ? null : current.identity().privateKey();
+    }
+
     /** Our public key in wg's base64, or null without a private key. */
     public String publicKey() {
         Noise current = noise;
