@@ -6,6 +6,7 @@ import io.jtun.config.InterfaceConfig;
 import io.jtun.daemon.Daemonizer;
 import io.jtun.daemon.InterfaceService;
 import io.jtun.log.Log;
+import io.jtun.metrics.MetricsServer;
 import io.jtun.daemon.RuntimeDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ final class UpCommand {
             Options:
               --foreground, -f   run in this process instead (Ctrl-C or SIGTERM stops it)
               --verbose          also log every handshake message and timer event
+              --metrics ADDR     serve Prometheus metrics on ADDR (PORT, HOST:PORT; e.g. 127.0.0.1:9586)
 
             SIGHUP (or jtun syncconf NAME) re-reads the file and applies what changed without
             dropping the sessions of peers that stay.
@@ -46,7 +48,7 @@ final class UpCommand {
                 normalized[i] = "--foreground";
             }
         }
-        Args args = Args.parse("up", normalized, 0, List.of("--foreground", "--verbose", NOTIFY, "--help"), List.of());
+        Args args = Args.parse("up", normalized, 0, List.of("--foreground", "--verbose", NOTIFY, "--help"), List.of("--metrics"));
         if (args.has("--help")) {
             System.out.print(HELP);
             return ExitCode.OK;
@@ -58,6 +60,10 @@ final class UpCommand {
         Path file = ConfigParser.resolve(args.positional().get(0)).toAbsolutePath();
         InterfaceConfig config = ConfigParser.parse(file);
         InterfaceService service = InterfaceService.fromFile(config, file);
+        String metrics = args.value("--metrics");
+        if (metrics != null) {
+            service.withMetrics(MetricsServer.parseAddress(metrics), Main.VERSION);
+        }
         if (args.has(NOTIFY)) {
             return ServiceRunner.runAsDaemonChild(service);
         }
@@ -68,6 +74,10 @@ final class UpCommand {
         List<String> child = new ArrayList<>(List.of("up", NOTIFY));
         if (Log.verbose()) {
             child.add("--verbose");
+        }
+        if (metrics != null) {
+            child.add("--metrics");
+            child.add(metrics);
         }
         child.add(file.toString());
         long pid = Daemonizer.start(config.name(), child);

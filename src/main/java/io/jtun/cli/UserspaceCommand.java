@@ -6,6 +6,7 @@ import io.jtun.daemon.Daemonizer;
 import io.jtun.daemon.InterfaceService;
 import io.jtun.daemon.RuntimeDir;
 import io.jtun.log.Log;
+import io.jtun.metrics.MetricsServer;
 import io.jtun.tun.InterfaceName;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,9 @@ final class UserspaceCommand {
               WG_QUICK_USERSPACE_IMPLEMENTATION=jtun wg-quick up wg0
             It runs in the background unless -f is given or WG_PROCESS_FOREGROUND=1 is set, and
             stops when the interface is deleted (ip link del) or on jtun down / SIGTERM.
+
+            Options: --verbose (log every handshake message), --metrics ADDR (Prometheus metrics,
+            e.g. 127.0.0.1:9586).
             """;
 
     private UserspaceCommand() {
@@ -35,7 +39,7 @@ final class UserspaceCommand {
 
     static ExitCode run(String[] argv) throws InterruptedException {
         Args args = Args.parse("INTERFACE-NAME", normalize(argv), 0,
-                List.of("--foreground", "--verbose", UpCommand.NOTIFY, "--help"), List.of());
+                List.of("--foreground", "--verbose", UpCommand.NOTIFY, "--help"), List.of("--metrics"));
         if (args.has("--help")) {
             System.out.print(HELP);
             return ExitCode.OK;
@@ -53,6 +57,10 @@ final class UserspaceCommand {
         }
         Log.setVerbose(args.has("--verbose"));
         InterfaceService service = InterfaceService.bare(iface);
+        String metrics = args.value("--metrics");
+        if (metrics != null) {
+            service.withMetrics(MetricsServer.parseAddress(metrics), Main.VERSION);
+        }
         if (args.has(UpCommand.NOTIFY)) {
             return ServiceRunner.runAsDaemonChild(service);
         }
@@ -63,6 +71,10 @@ final class UserspaceCommand {
         List<String> child = new ArrayList<>(List.of(UpCommand.NOTIFY));
         if (Log.verbose()) {
             child.add("--verbose");
+        }
+        if (metrics != null) {
+            child.add("--metrics");
+            child.add(metrics);
         }
         child.add(iface);
         long pid = Daemonizer.start(iface, child);

@@ -6,9 +6,11 @@ import io.jtun.config.InterfaceConfig;
 import io.jtun.device.StatusReport;
 import io.jtun.device.Tunnel;
 import io.jtun.log.Log;
+import io.jtun.metrics.MetricsServer;
 import io.jtun.netlink.Rtnetlink;
 import io.jtun.uapi.UapiServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,6 +31,8 @@ public final class InterfaceService {
     private final InterfaceConfig config;
     private final Path configFile;
     private volatile Tunnel tunnel;
+    private InetSocketAddress metricsAddress;
+    private String version = "unknown";
     private volatile UapiBridge uapi;
 
     private InterfaceService(InterfaceConfig config, Path configFile) {
@@ -46,6 +50,13 @@ public final class InterfaceService {
         return new InterfaceService(InterfaceConfig.blank(iface), null);
     }
 
+    /** Serves Prometheus metrics on {@code address} while the interface runs (opt-in). */
+    public InterfaceService withMetrics(InetSocketAddress address, String jtunVersion) {
+        this.metricsAddress = address;
+        this.version = jtunVersion;
+        return this;
+    }
+
     /**
      * Brings the interface up, calls {@code ready} once it carries traffic (or, bare, once the
      * wg tool can configure it), then blocks until stopped. Exceptions from bringing it up
@@ -58,6 +69,7 @@ public final class InterfaceService {
                 this::handle)) {
             tunnel = Tunnel.open(config);
             UapiServer uapiServer = null;
+            MetricsServer metrics = null;
             try {
                 if (configFile != null) {
                     tunnel.configureLink();
@@ -68,7 +80,11 @@ public final class InterfaceService {
                 }
                 if (tunnel.wireGuard() != null) {
                     uapi = new UapiBridge(tunnel);
-                    uapiServer = UapiServer.listen(UapiServer.defaultSocket(tunnel.name()), uapi);
+                    uapiServer = UapiServer.listen(UapiServer.defaultSocket(tunnel.name()), uapi, this::stop);
+                }
+                if (metricsAddress != null) {
+                    metrics = MetricsServer.start(metricsAddress, new TunnelMetrics(tunnel), version);
+                    Log.info(tunnel.name() + ": metrics at " + metrics.url());
                 }
                 writePid(pidFile);
                 Log.info(tunnel.name() + ": up, " + tunnel.config().mode().name().toLowerCase() + " over "
@@ -81,6 +97,9 @@ public final class InterfaceService {
                     Log.error(tunnel.name() + ": stopped after a failure: " + tunnel.failure());
                 }
             } finally {
+                if (metrics != null) {
+                    metrics.close();
+                }
                 if (uapiServer != null) {
                     uapiServer.close();
                 }

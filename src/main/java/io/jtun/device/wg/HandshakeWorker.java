@@ -238,8 +238,12 @@ final class HandshakeWorker implements AutoCloseable {
     private void consumeResponse(NoiseEngine engine, byte[] message, SocketEndpoint source, long now,
             Sender sender) {
         int receiver = readIntLE(message, Messages.RESPONSE_RECEIVER);
-        if (!(wireGuard.indices().get(receiver) instanceof WireGuardPeer peer)
-                || !engine.consumeResponse(peer.handshake(), message)) {
+        if (!(wireGuard.indices().get(receiver) instanceof WireGuardPeer peer)) {
+            wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
+            return;
+        }
+        if (!engine.consumeResponse(peer.handshake(), message)) {
+            peer.handshakeFailures().increment(); // e.g. a wrong preshared key
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
             return;
         }
@@ -316,6 +320,7 @@ final class HandshakeWorker implements AutoCloseable {
         byte[] initiation = engine.createInitiation(peer.handshake(), index, clock.epochNanos());
         peer.cookies().addMacs(initiation, now);
         sender.send(initiation, endpoint);
+        peer.handshakeAttempts().increment();
         Log.debug(who(peer) + ": handshake initiation sent to " + endpoint + (retry ? " (retry)" : ""));
         PeerTimers timers = peer.timers();
         timers.onAnyAuthenticatedPacketTraversal(now);
@@ -372,6 +377,7 @@ final class HandshakeWorker implements AutoCloseable {
                         peer.handshake().clear();
                     }
                     case GIVE_UP -> {
+                        peer.handshakeFailures().increment();
                         int dropped = peer.dropStaged();
                         Log.warning(who(peer) + ": no handshake after " + io.jtun.noise.Protocol.REKEY_ATTEMPT_TIME
                                 .toSeconds() + " s; giving up" + (dropped > 0 ? ", dropped " + dropped + " queued packets"

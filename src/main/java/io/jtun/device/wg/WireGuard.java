@@ -445,6 +445,14 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return OptionalLong.of(clock.epochNanos() - (clock.nanoTime() - monotonic.getAsLong()));
     }
 
+    public long handshakeAttempts(Peer peer) {
+        return state(peer).handshakeAttempts().sum();
+    }
+
+    public long handshakeFailures(Peer peer) {
+        return state(peer).handshakeFailures().sum();
+    }
+
     public int persistentKeepalive(Peer peer) {
         return state(peer).timers().persistentKeepaliveInterval();
     }

@@ -9,6 +9,7 @@ import io.jtun.noise.CookieGenerator;
 import io.jtun.noise.PeerHandshake;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /** A peer's WireGuard state: its handshake, cookies, timers, sessions and the packets waiting for a session. */
 final class WireGuardPeer {
@@ -23,6 +24,8 @@ final class WireGuardPeer {
     private final PeerTimers timers;
     private final Keypairs keypairs;
     private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+    private final LongAdder handshakeAttempts = new LongAdder();
+    private final LongAdder handshakeFailures = new LongAdder();
     /** The receiver index of the handshake in progress (0: none), guarded by the handshake thread. */
     private int handshakeIndex;
 
@@ -39,6 +42,16 @@ final class WireGuardPeer {
 
     Peer peer() {
         return peer;
+    }
+
+    /** Initiations sent (first tries and retries). */
+    LongAdder handshakeAttempts() {
+        return handshakeAttempts;
+    }
+
+    /** Handshakes given up after REKEY_ATTEMPT_TIME, and responses that did not authenticate. */
+    LongAdder handshakeFailures() {
+        return handshakeFailures;
     }
 
     Key publicKey() {

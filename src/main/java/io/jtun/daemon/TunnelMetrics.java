@@ -1,0 +1,49 @@
+package io.jtun.daemon;
+
+import io.jtun.device.DropReason;
+import io.jtun.device.Peer;
+import io.jtun.device.TrafficCounters;
+import io.jtun.device.Tunnel;
+import io.jtun.device.wg.WireGuard;
+import io.jtun.metrics.InterfaceSample;
+import io.jtun.metrics.MetricsSource;
+import io.jtun.metrics.PeerSample;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** A running tunnel's counters as Prometheus samples, read at scrape time. */
+final class TunnelMetrics implements MetricsSource {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final Tunnel tunnel;
+
+    TunnelMetrics(Tunnel tunnel) {
+        this.tunnel = tunnel;
+    }
+
+    @Override
+    public List<InterfaceSample> sample() {
+        WireGuard wireGuard = tunnel.wireGuard();
+        List<PeerSample> peers = new ArrayList<>();
+        for (Peer peer : tunnel.peers()) {
+            TrafficCounters c = peer.counters();
+            OptionalLong handshake = wireGuard == null ? OptionalLong.empty() : wireGuard.lastHandshakeEpochNanos(peer);
+            peers.add(new PeerSample(tunnel.name(), peer.label(), c.rxBytes(), c.txBytes(), c.rxPackets(),
+                    c.txPackets(), handshake.isPresent() ? OptionalLong.of(handshake.getAsLong() / NANOS_PER_SECOND)
+                            : OptionalLong.empty(), drops(c), wireGuard == null ? 0 : wireGuard.handshakeAttempts(peer),
+                    wireGuard == null ? 0 : wireGuard.handshakeFailures(peer)));
+        }
+        return List.of(new InterfaceSample(tunnel.name(), drops(tunnel.counters()), peers));
+    }
+
+    private static Map<String, Long> drops(TrafficCounters counters) {
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (DropReason reason : DropReason.values()) {
+            drops.put(reason.label(), counters.drops(reason));
+        }
+        return drops;
+    }
+}
