@@ -145,10 +145,21 @@ public final class Tunnel implements AutoCloseable {
             Peer peer = new Peer(peerConfig.publicKey().orElseThrow().toString(), endpoint);
             wireGuard.addPeer(peer, peerConfig.publicKey().orElseThrow(), peerConfig.presharedKey().orElse(null),
                     peerConfig.persistentKeepalive().orElse(0));
+            peerConfig.endpoint().filter(spec -> !isIpLiteral(spec.host()))
+                    .ifPresent(spec -> wireGuard.setEndpointHost(peer, spec.host(), spec.port()));
             peers.add(peer, peerConfig.allowedIps());
         } else {
             String label = peerConfig.endpoint().map(Object::toString).orElse("peer at line " + peerConfig.line());
             peers.add(new Peer(label, endpoint), peerConfig.allowedIps());
+        }
+    }
+
+    private static boolean isIpLiteral(String host) {
+        try {
+            IpPrefix.parse(host);
+            return true;
+        } catch (JtunException e) {
+            return false;
         }
     }
 

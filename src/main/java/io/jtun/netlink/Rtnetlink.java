@@ -410,8 +410,9 @@ public final class Rtnetlink implements NetworkControl, AutoCloseable {
 
     /**
      * Adds the policy routing rule, unless a rule that {@code rule} {@link RouteRule#matches matches}
-     * is there already. Without a priority the kernel places it just before the rules added earlier
-     * (the priority below the lowest after 0), as {@code ip rule add} does.
+     * is there already. Without a priority the kernel gives it the priority one below that of the
+     * second rule in the list (so, usually, in front of the rules added before), as with
+     * {@code ip rule add}.
      *
      * @return the rule as installed (with its priority): the new one, or the one that was there
      */

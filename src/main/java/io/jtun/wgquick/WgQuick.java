@@ -316,10 +316,12 @@ public final class WgQuick {
         boolean inFront = present.stream().anyMatch(r -> suppress.matches(r)
                 && Integer.compareUnsigned(r.priority().orElse(0), notFwmarkPriority) < 0);
         if (!inFront) {
-            log(family(destination) + "rule add table main suppress_prefixlength 0");
-            // Where the kernel would put it right after the first rule: just in front.
-            done.rules.add(netlink.addRule(notFwmarkPriority > 0 ? suppress.withPriority(notFwmarkPriority - 1)
-                    : suppress));
+            // Where the kernel puts it when the "not fwmark" rule is the newest: just in front.
+            RouteRule wanted = notFwmarkPriority > 0 ? suppress.withPriority(notFwmarkPriority - 1) : suppress;
+            log(family(destination) + "rule add" + (wanted.priority().isPresent()
+                    ? " priority " + Integer.toUnsignedString(wanted.priority().getAsInt()) : "")
+                    + " table main suppress_prefixlength 0");
+            done.rules.add(netlink.addRule(wanted));
         }
 
         addRoute(ifname, destination, table, netlink, done);

@@ -272,6 +272,44 @@ class WgToolsIT {
                 && k.contains("reason=\"no_route\"")), samples.toString());
     }
 
+    @Test
+    void aNamedEndpointIsResolvedAgainWhileHandshakesFailAndBothFamiliesAreTried() throws Exception {
+        wireguardGoOnB();
+        // The name's first address leads nowhere (IPv4, nobody there); its second is B's IPv6
+        // address. jtun starts with the first, and must move on by itself.
+        Path hosts = Path.of("/etc/netns", a.name(), "hosts");
+        cleanups.add(() -> {
+            try {
+                Files.deleteIfExists(hosts);
+                Files.deleteIfExists(hosts.getParent());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Files.createDirectories(hosts.getParent());
+        Files.writeString(hosts, "127.0.0.1 localhost\n198.18.0.99 peer-b.test\nfd00:18:0::2 peer-b.test\n");
+        Path dir = Files.createDirectories(tmp.resolve("named"));
+        Path conf = dir.resolve(name + ".conf");
+        Files.writeString(conf, """
+                [Interface]
+                PrivateKey = %s
+                Address = 10.66.0.1/24
+                ListenPort = %d
+
+                [Peer]
+                PublicKey = %s
+                Endpoint = peer-b.test:%d
+                AllowedIPs = 10.66.0.2/32
+                """.formatted(keyA.base64(), PORT_A, publicB, PORT_B));
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        a.jtun("up", conf.toString()).check();
+        assertTrue(a.jtun("show", name).stdout().contains("endpoint: 198.18.0.99:" + PORT_B));
+        Result ping = a.exec(Duration.ofSeconds(90), "ping", "-c", "60", "-i", "1", "-W", "1", "-w", "60", "10.66.0.2");
+        assertTrue(ping.stdout().contains("bytes from 10.66.0.2"), ping.toString());
+        assertTrue(a.jtun("show", name).stdout().contains("endpoint: [fd00:18::2]:" + PORT_B),
+                a.jtun("show", name).stdout());
+    }
+
     private static void waitUntilGone(Path file) throws InterruptedException {
         for (int i = 0; i < 200 && Files.exists(file); i++) {
             Thread.sleep(50);

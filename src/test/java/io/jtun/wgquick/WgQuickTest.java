@@ -248,7 +248,7 @@ class WgQuickTest {
         assertTrue(log.containsAll(List.of(
                 "[#] wg set wg0 fwmark 51821",
                 "[#] ip -4 rule add not fwmark 51821 table 51821",
-                "[#] ip -4 rule add table main suppress_prefixlength 0",
+                "[#] ip -4 rule add priority 32764 table main suppress_prefixlength 0",
                 "[#] ip -4 route add 0.0.0.0/0 dev wg0 table 51821",
                 "[#] sysctl -q net.ipv4.conf.all.src_valid_mark=1")), log.toString());
 

@@ -18,6 +18,9 @@ import io.jtun.sys.PollSet;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -46,6 +49,8 @@ final class HandshakeWorker implements AutoCloseable {
     private static final long BURIAL_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int SEND_SLOTS = 16;
     private static final int SEND_WAIT_MILLIS = 100;
+    /** While handshakes fail, a named endpoint is looked up again this often. */
+    private static final long RESOLVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private sealed interface Work permits Incoming, Request, Flush, Keepalive, Stop {
     }
@@ -274,6 +279,28 @@ final class HandshakeWorker implements AutoCloseable {
         // The next retransmission carries the cookie in its MAC2.
     }
 
+    /**
+     * Looks the peer's endpoint name up again, off this thread (DNS can take seconds), and
+     * moves the peer to the next of its addresses.
+     */
+    private void reresolve(WireGuardPeer peer) {
+        String host = peer.endpointHost();
+        int port = peer.endpointPort();
+        Thread.ofVirtual().start(() -> {
+            try {
+                InetAddress[] addresses = InetAddress.getAllByName(host);
+                InetAddress chosen = addresses[peer.takeNextAddressIndex(addresses.length)];
+                SocketEndpoint endpoint = SocketEndpoint.of(new InetSocketAddress(chosen, port));
+                if (!endpoint.equals(peer.peer().endpoint())) {
+                    Log.info(who(peer) + ": endpoint " + host + " now resolves to " + endpoint);
+                    peer.peer().updateEndpoint(endpoint);
+                }
+            } catch (UnknownHostException e) {
+                Log.warning(who(peer) + ": cannot resolve endpoint " + host + " (" + e.getMessage() + "); will retry");
+            }
+        });
+    }
+
     /** Roaming: an authenticated handshake message came from this address. */
     private void follow(WireGuardPeer peer, SocketEndpoint source) {
         SocketEndpoint known = peer.peer().endpoint();
@@ -313,6 +340,12 @@ final class HandshakeWorker implements AutoCloseable {
             return; // it must reach us first (its packets stay staged until then), or we have no key
         }
         NoiseEngine engine = noise.engine();
+        Session current = peer.keypairs().current();
+        if (peer.endpointHost() != null && (current == null || !PeerTimers.canSend(current, now))
+                && now - peer.lastResolvedNanos() >= RESOLVE_INTERVAL_NANOS) {
+            peer.setLastResolvedNanos(now);
+            reresolve(peer); // no working session: the name may point elsewhere by now
+        }
         if (!peer.timers().beginInitiation(now, retry)) {
             return; // rate-limited: one initiation per REKEY_TIMEOUT unless retrying
         }

@@ -184,6 +184,14 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         }
     }
 
+    /**
+     * Remembers that the peer's endpoint was given as a host name, so it is looked up again while
+     * handshakes to it fail (its address may have changed since; WireGuard itself resolves once).
+     */
+    public void setEndpointHost(Peer peer, String host, int port) {
+        state(peer).setEndpointHost(host, port, clock.nanoTime());
+    }
+
     /** The peer with this public key, or null. */
     public Peer peer(Key publicKey) {
         WireGuardPeer wp = byPublicKey.get(publicKey);

@@ -26,6 +26,12 @@ final class WireGuardPeer {
     private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
     private final LongAdder handshakeAttempts = new LongAdder();
     private final LongAdder handshakeFailures = new LongAdder();
+    /** The configured endpoint host when it is a name, re-resolved while handshakes fail; else null. */
+    private volatile String endpointHost;
+    private volatile int endpointPort;
+    private volatile long lastResolvedNanos;
+    /** Which of the name's addresses to try next (dual-stack names: IPv6 and IPv4 in turn). */
+    private int nextAddress;
     /** The receiver index of the handshake in progress (0: none), guarded by the handshake thread. */
     private int handshakeIndex;
 
@@ -52,6 +58,35 @@ final class WireGuardPeer {
     /** Handshakes given up after REKEY_ATTEMPT_TIME, and responses that did not authenticate. */
     LongAdder handshakeFailures() {
         return handshakeFailures;
+    }
+
+    void setEndpointHost(String host, int port, long resolvedNanos) {
+        endpointHost = host;
+        endpointPort = port;
+        lastResolvedNanos = resolvedNanos;
+    }
+
+    long lastResolvedNanos() {
+        return lastResolvedNanos;
+    }
+
+    void setLastResolvedNanos(long nanos) {
+        lastResolvedNanos = nanos;
+    }
+
+    String endpointHost() {
+        return endpointHost;
+    }
+
+    int endpointPort() {
+        return endpointPort;
+    }
+
+    /** Rotates through a name's addresses, so a family that does not work gives way to the other. */
+    synchronized int takeNextAddressIndex(int count) {
+        int index = Math.floorMod(nextAddress, count);
+        nextAddress = index + 1;
+        return index;
     }
 
     Key publicKey() {
