@@ -9,6 +9,9 @@ import io.jtun.log.Log;
 import io.jtun.metrics.MetricsServer;
 import io.jtun.netlink.Rtnetlink;
 import io.jtun.uapi.UapiServer;
+import io.jtun.wgquick.HookRunner;
+import io.jtun.wgquick.WgQuick;
+import io.jtun.wgquick.WgQuickState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -70,9 +73,15 @@ public final class InterfaceService {
             tunnel = Tunnel.open(config);
             UapiServer uapiServer = null;
             MetricsServer metrics = null;
+            WgQuickState linkState = null;
+            WgQuick wgQuick = WgQuick.system(message -> Log.info(config.name() + ": " + message));
             try {
                 if (configFile != null) {
-                    tunnel.configureLink();
+                    // What wg-quick does around the device: hooks, addresses, MTU, DNS, routes,
+                    // and policy routing for a default route.
+                    try (Rtnetlink netlink = Rtnetlink.open()) {
+                        linkState = wgQuick.up(config, tunnel.name(), netlink, HookRunner.bash(), tunnel::setFwMark);
+                    }
                 } else {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         netlink.setMtu(tunnel.name(), USERSPACE_DEFAULT_MTU);
@@ -80,7 +89,7 @@ public final class InterfaceService {
                 }
                 if (tunnel.wireGuard() != null) {
                     uapi = new UapiBridge(tunnel);
-                    uapiServer = UapiServer.listen(UapiServer.defaultSocket(tunnel.name()), uapi, this::stop);
+                    uapiServer = serveUapi();
                 }
                 if (metricsAddress != null) {
                     metrics = MetricsServer.start(metricsAddress, new TunnelMetrics(tunnel), version);
@@ -97,6 +106,13 @@ public final class InterfaceService {
                     Log.error(tunnel.name() + ": stopped after a failure: " + tunnel.failure());
                 }
             } finally {
+                if (linkState != null) {
+                    try (Rtnetlink netlink = Rtnetlink.open()) {
+                        wgQuick.down(config, linkState, netlink, HookRunner.bash());
+                    } catch (RuntimeException e) {
+                        Log.error(config.name() + ": undoing the link setup: " + e.getMessage());
+                    }
+                }
                 if (metrics != null) {
                     metrics.close();
                 }
@@ -111,6 +127,24 @@ public final class InterfaceService {
         if (tunnel.failure() == null) {
             // A clean stop leaves nothing behind; after a failure the log stays for the operator.
             RuntimeDir.removeLeftovers(config.name());
+        }
+    }
+
+    /**
+     * The wg tool's socket. /var/run/wireguard is shared by all network namespaces, so an
+     * interface of the same name in another namespace may hold it: a bare device cannot work
+     * without it, but an interface from a configuration file runs on, managed by jtun's own
+     * commands.
+     */
+    private UapiServer serveUapi() {
+        try {
+            return UapiServer.listen(UapiServer.defaultSocket(tunnel.name()), uapi, this::stop);
+        } catch (JtunException e) {
+            if (configFile == null) {
+                throw e;
+            }
+            Log.warning(tunnel.name() + ": the wg tool cannot manage this interface: " + e.getMessage());
+            return null;
         }
     }
 

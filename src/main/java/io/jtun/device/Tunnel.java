@@ -14,7 +14,6 @@ import io.jtun.conn.UdpTransport;
 import io.jtun.device.wg.WgClock;
 import io.jtun.device.wg.WireGuard;
 import io.jtun.net.IpPrefix;
-import io.jtun.netlink.Rtnetlink;
 import io.jtun.sys.WakePipe;
 import io.jtun.tun.TunDevice;
 import io.jtun.tun.TunMode;
@@ -94,8 +93,8 @@ public final class Tunnel implements AutoCloseable {
 
     /**
      * Creates the device and the underlay socket for {@code config}, adds its peers and starts
-     * moving packets. Addresses, MTU, routes and the link state are left to
-     * {@link #configureLink()} (or to wg-quick, when jtun runs as its userspace implementation).
+     * moving packets. Addresses, MTU, routes and the link state are left to the caller (jtun up
+     * does what wg-quick does; as wg-quick's userspace implementation, wg-quick does it).
      */
     public static Tunnel open(InterfaceConfig config) {
         checkSupported(config);
@@ -191,27 +190,6 @@ public final class Tunnel implements AutoCloseable {
     /** The same error, prefixed with the file and line of the setting that caused it. */
     private static JtunException at(InterfaceConfig config, ConfigKey key, JtunException e) {
         return new JtunException(e.exitCode(), config.source() + ":" + config.line(key) + ": " + e.getMessage(), e);
-    }
-
-    /**
-     * What {@code jtun up} does to the link: MTU, the configured addresses, up, and (TUN) a
-     * route for every peer's AllowedIPs, as wg-quick does.
-     */
-    public void configureLink() {
-        try (Rtnetlink netlink = Rtnetlink.open()) {
-            netlink.setMtu(device.name(), mtu);
-            for (IpPrefix address : config.addresses()) {
-                netlink.addAddress(device.name(), address);
-            }
-            netlink.setUp(device.name(), true);
-            if (config.mode() == TunMode.TUN) {
-                for (Peer peer : peers.peers()) {
-                    for (IpPrefix range : peers.allowedIps(peer)) {
-                        netlink.addRoute(device.name(), range);
-                    }
-                }
-            }
-        }
     }
 
     private void startLoops() {

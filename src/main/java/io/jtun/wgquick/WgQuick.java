@@ -46,8 +46,8 @@ import java.util.regex.Pattern;
  *   <li>the PostUp hooks.</li>
  * </ol>
  * When a step fails, what up did so far is undone (no PreDown/PostDown hooks, as wg-quick) and the
- * error is thrown. {@link #down} runs the PreDown hooks, removes the rules, routes and addresses up
- * added, withdraws the DNS servers and runs the PostDown hooks.
+ * error is thrown. {@link #down} runs the PreDown hooks, removes the rules and routes up added,
+ * withdraws the DNS servers, removes the addresses up added and runs the PostDown hooks.
  *
  * <p>Each step is logged as the command wg-quick would have run, e.g.
  * {@code [#] ip -4 rule add not fwmark 51820 table 51820}, although no command is run.
@@ -147,7 +147,7 @@ public final class WgQuick {
 
     /**
      * Undoes {@code state} as wg-quick down would: the PreDown hooks of {@code config}, then the
-     * rules, routes and addresses up added, the DNS servers, then the PostDown hooks. Every step
+     * rules and routes up added, the DNS servers, the addresses, then the PostDown hooks. Every step
      * is tried even when an earlier one failed (so a failing hook does not leave the rules in
      * place); an interface that has gone meanwhile took its routes and addresses with it. The first
      * failure is thrown at the end, the others attached to it.
