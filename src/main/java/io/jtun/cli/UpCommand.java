@@ -5,6 +5,7 @@ import io.jtun.config.ConfigParser;
 import io.jtun.config.InterfaceConfig;
 import io.jtun.daemon.Daemonizer;
 import io.jtun.daemon.InterfaceService;
+import io.jtun.device.Tunnel;
 import io.jtun.log.Log;
 import io.jtun.metrics.MetricsServer;
 import io.jtun.daemon.RuntimeDir;
@@ -28,6 +29,8 @@ final class UpCommand {
             Options:
               --foreground, -f   run in this process instead (Ctrl-C or SIGTERM stops it)
               --verbose          also log every handshake message and timer event
+              --no-offload       read packets one by one instead of as TCP super-packets (TSO);
+                                 also JTUN_OFFLOAD=off
               --metrics ADDR     serve Prometheus metrics on ADDR (PORT, HOST:PORT; e.g. 127.0.0.1:9586)
 
             SIGHUP (or jtun syncconf NAME) re-reads the file and applies what changed without
@@ -48,7 +51,8 @@ final class UpCommand {
                 normalized[i] = "--foreground";
             }
         }
-        Args args = Args.parse("up", normalized, 0, List.of("--foreground", "--verbose", NOTIFY, "--help"), List.of("--metrics"));
+        Args args = Args.parse("up", normalized, 0, List.of("--foreground", "--verbose", "--no-offload", NOTIFY, "--help"),
+                List.of("--metrics"));
         if (args.has("--help")) {
             System.out.print(HELP);
             return ExitCode.OK;
@@ -57,6 +61,9 @@ final class UpCommand {
             throw args.usage("give one configuration file or interface name");
         }
         Log.setVerbose(args.has("--verbose"));
+        if (args.has("--no-offload")) {
+            System.setProperty(Tunnel.OFFLOAD_PROPERTY, "off");
+        }
         Path file = ConfigParser.resolve(args.positional().get(0)).toAbsolutePath();
         InterfaceConfig config = ConfigParser.parse(file);
         InterfaceService service = InterfaceService.fromFile(config, file);
@@ -74,6 +81,9 @@ final class UpCommand {
         List<String> child = new ArrayList<>(List.of("up", NOTIFY));
         if (Log.verbose()) {
             child.add("--verbose");
+        }
+        if (!Tunnel.offloadsWanted()) {
+            child.add("--no-offload");
         }
         if (metrics != null) {
             child.add("--metrics");

@@ -5,6 +5,7 @@ import io.jtun.JtunException;
 import io.jtun.daemon.Daemonizer;
 import io.jtun.daemon.InterfaceService;
 import io.jtun.daemon.RuntimeDir;
+import io.jtun.device.Tunnel;
 import io.jtun.log.Log;
 import io.jtun.metrics.MetricsServer;
 import io.jtun.tun.InterfaceName;
@@ -31,7 +32,7 @@ final class UserspaceCommand {
             stops when the interface is deleted (ip link del) or on jtun down / SIGTERM.
 
             Options: --verbose (log every handshake message), --metrics ADDR (Prometheus metrics,
-            e.g. 127.0.0.1:9586).
+            e.g. 127.0.0.1:9586), --no-offload (no TCP segmentation offload; also JTUN_OFFLOAD=off).
             """;
 
     private UserspaceCommand() {
@@ -39,7 +40,8 @@ final class UserspaceCommand {
 
     static ExitCode run(String[] argv) throws InterruptedException {
         Args args = Args.parse("INTERFACE-NAME", normalize(argv), 0,
-                List.of("--foreground", "--verbose", UpCommand.NOTIFY, "--help"), List.of("--metrics"));
+                List.of("--foreground", "--verbose", "--no-offload", UpCommand.NOTIFY, "--help"),
+                List.of("--metrics"));
         if (args.has("--help")) {
             System.out.print(HELP);
             return ExitCode.OK;
@@ -56,6 +58,9 @@ final class UserspaceCommand {
                     + " name, or remove it (ip link del " + iface + ")");
         }
         Log.setVerbose(args.has("--verbose"));
+        if (args.has("--no-offload")) {
+            System.setProperty(Tunnel.OFFLOAD_PROPERTY, "off");
+        }
         InterfaceService service = InterfaceService.bare(iface);
         String metrics = args.value("--metrics");
         if (metrics != null) {
@@ -71,6 +76,9 @@ final class UserspaceCommand {
         List<String> child = new ArrayList<>(List.of(UpCommand.NOTIFY));
         if (Log.verbose()) {
             child.add("--verbose");
+        }
+        if (!Tunnel.offloadsWanted()) {
+            child.add("--no-offload");
         }
         if (metrics != null) {
             child.add("--metrics");

@@ -2,6 +2,7 @@ package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
 import io.jtun.conn.Transport;
+import io.jtun.device.offload.VirtioNetHeader;
 import io.jtun.sys.Libc;
 import io.jtun.sys.PollSet;
 import io.jtun.sys.SysException;
@@ -28,6 +29,8 @@ import java.lang.foreign.MemorySegment;
 final class InboundLoop implements Runnable {
     private static final int ETHERNET_HEADER = 14;
     private static final int IDLE_POLL_MILLIS = 1000;
+    /** Room in front of every datagram for the vnet header a device write may need. */
+    private static final int HEADROOM = 16;
 
     private final TunQueue queue;
     private final LoopContext context;
@@ -49,9 +52,10 @@ final class InboundLoop implements Runnable {
                     transport = current;
                     pollSet = pollSetFor(arena, transport);
                 }
-                // Opening a datagram moves its slot's offset to the inner packet; start afresh.
+                // Opening a datagram moves its slot's offset to the inner packet; start afresh,
+                // leaving room in front for the device's virtio-net header.
                 for (int i = 0; i < batch.capacity(); i++) {
-                    batch.setOffset(i, 0);
+                    batch.setOffset(i, HEADROOM);
                 }
                 int count = transport.receive(batch);
                 if (count == 0) {
@@ -92,7 +96,15 @@ final class InboundLoop implements Runnable {
             return;
         }
         try {
-            if (queue.write(data, start, length)) {
+            boolean written;
+            if (context.vnetHeader()) {
+                // An all-zero header: a complete packet with a valid checksum.
+                VirtioNetHeader.clear(data, start - VirtioNetHeader.SIZE);
+                written = queue.write(data, start - VirtioNetHeader.SIZE, length + VirtioNetHeader.SIZE);
+            } else {
+                written = queue.write(data, start, length);
+            }
+            if (written) {
                 peer.counters().received(length);
                 return;
             }

@@ -14,8 +14,9 @@ import io.jtun.tun.TunMode;
  * @param wake              polled by every loop so {@link Tunnel#stop()} ends them at once
  * @param lifecycle         running flag and failure reporting
  * @param batchSize         slots per batch
+ * @param vnetHeader        the device has virtio-net headers and TSO: reads may be super-packets
  */
 record LoopContext(TunMode mode, Underlay underlay, PeerTable peers, PacketCodec codec,
         TrafficCounters interfaceCounters,
-        WakePipe wake, Tunnel.Lifecycle lifecycle, int batchSize) {
+        WakePipe wake, Tunnel.Lifecycle lifecycle, int batchSize, boolean vnetHeader) {
 }

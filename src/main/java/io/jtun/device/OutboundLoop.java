@@ -2,10 +2,13 @@ package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
 import io.jtun.conn.Transport;
+import io.jtun.device.offload.TcpSegmenter;
+import io.jtun.device.offload.VirtioNetHeader;
 import io.jtun.sys.Errno;
 import io.jtun.sys.Libc;
 import io.jtun.sys.SysException;
 import io.jtun.sys.PollSet;
+import io.jtun.tun.TunDevice;
 import io.jtun.tun.TunMode;
 import io.jtun.tun.TunQueue;
 import java.lang.foreign.Arena;
@@ -32,6 +35,11 @@ final class OutboundLoop implements Runnable {
 
     private final TunQueue queue;
     private final LoopContext context;
+    private final TcpSegmenter segmenter = new TcpSegmenter();
+    /** The next segment of the current super-packet to hand out, or -1 when there is none. */
+    private int pendingSegment = -1;
+    /** Where a device read lands when the device has vnet headers (the segments are cut from it). */
+    private MemorySegment superPacket;
 
     OutboundLoop(TunQueue queue, LoopContext context) {
         this.queue = queue;
@@ -42,6 +50,7 @@ final class OutboundLoop implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             PacketBatch batch = new PacketBatch(arena, context.batchSize(), Tunnel.SLOT_SIZE);
+            superPacket = context.vnetHeader() ? arena.allocate(TunDevice.READ_BUFFER_SIZE) : null;
             PollSet idle = new PollSet(arena, 2);
             idle.set(DEVICE, queue.fd(), Libc.POLLIN);
             idle.set(WAKE, context.wake().fd(), Libc.POLLIN);
@@ -75,7 +84,9 @@ final class OutboundLoop implements Runnable {
         int count = 0;
         while (count < batch.capacity()) {
             batch.setOffset(count, headroom);
-            int length = queue.read(data, batch.payloadStart(count), batch.room(count));
+            int length = superPacket != null
+                    ? nextPacket(data, batch.payloadStart(count))
+                    : queue.read(data, batch.payloadStart(count), batch.room(count));
             if (length == 0) {
                 break;
             }
@@ -90,6 +101,51 @@ final class OutboundLoop implements Runnable {
         }
         batch.setCount(count);
         return count;
+    }
+
+    /**
+     * With vnet headers: the next packet for the batch, written at {@code data[at..)}: the next
+     * segment of a TCP super-packet, or the next packet read from the device with its checksum
+     * completed. 0 when the device has nothing more.
+     */
+    private int nextPacket(MemorySegment data, long at) {
+        while (true) {
+            if (pendingSegment >= 0) {
+                int length = segmenter.write(pendingSegment, data, at);
+                pendingSegment = pendingSegment + 1 < segmenter.segments() ? pendingSegment + 1 : -1;
+                return length;
+            }
+            int read = queue.read(superPacket, 0, (int) superPacket.byteSize());
+            if (read == 0) {
+                return 0;
+            }
+            int length = read - VirtioNetHeader.SIZE;
+            if (length <= 0) {
+                continue;
+            }
+            int gso = VirtioNetHeader.gsoType(superPacket, 0) & ~VirtioNetHeader.GSO_ECN;
+            if (gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6) {
+                if (segmenter.prepare(superPacket, VirtioNetHeader.SIZE, length,
+                        VirtioNetHeader.gsoSize(superPacket, 0))) {
+                    pendingSegment = 0;
+                } else {
+                    context.interfaceCounters().dropped(DropReason.MALFORMED);
+                }
+                continue;
+            }
+            if (gso != VirtioNetHeader.GSO_NONE) {
+                context.interfaceCounters().dropped(DropReason.MALFORMED); // UDP offloads are never enabled
+                continue;
+            }
+            if ((VirtioNetHeader.flags(superPacket, 0) & VirtioNetHeader.F_NEEDS_CSUM) != 0
+                    && !TcpSegmenter.completeChecksum(superPacket, VirtioNetHeader.SIZE, length,
+                            VirtioNetHeader.csumStart(superPacket, 0), VirtioNetHeader.csumOffset(superPacket, 0))) {
+                context.interfaceCounters().dropped(DropReason.MALFORMED);
+                continue;
+            }
+            MemorySegment.copy(superPacket, VirtioNetHeader.SIZE, data, at, length);
+            return length;
+        }
     }
 
     private Peer route(MemorySegment data, long start, int length) {

@@ -15,6 +15,8 @@ import io.jtun.device.wg.WgClock;
 import io.jtun.device.wg.WireGuard;
 import io.jtun.net.IpPrefix;
 import io.jtun.sys.WakePipe;
+import io.jtun.log.Log;
+import io.jtun.tun.Offload;
 import io.jtun.tun.TunDevice;
 import io.jtun.tun.TunMode;
 import io.jtun.tun.TunOptions;
@@ -43,6 +45,10 @@ public final class Tunnel implements AutoCloseable {
     static final int SLOT_SIZE = TunDevice.READ_BUFFER_SIZE + 64;
     private static final int BATCH_SIZE = 64;
     private static final long STOP_TIMEOUT_SECONDS = 5;
+    /** Environment variable that turns the device offloads off ("off"). */
+    public static final String OFFLOAD_ENV = "JTUN_OFFLOAD";
+    /** System property with the same meaning, set by the --no-offload option. */
+    public static final String OFFLOAD_PROPERTY = "jtun.offload";
 
     private final InterfaceConfig config;
     private final TunDevice device;
@@ -97,12 +103,30 @@ public final class Tunnel implements AutoCloseable {
      * does what wg-quick does; as wg-quick's userspace implementation, wg-quick does it).
      */
     public static Tunnel open(InterfaceConfig config) {
+        return open(config, offloadsWanted());
+    }
+
+    /**
+     * Whether to use the device's TCP segmentation offload: on unless JTUN_OFFLOAD=off (the
+     * --no-offload option sets it), since some kernels have had bugs there and users need a way out.
+     */
+    public static boolean offloadsWanted() {
+        return !"off".equalsIgnoreCase(System.getenv(OFFLOAD_ENV))
+                && !"off".equalsIgnoreCase(System.getProperty(OFFLOAD_PROPERTY));
+    }
+
+    /** @param offloads read TCP super-packets from the device (TSO) and cut them ourselves */
+    public static Tunnel open(InterfaceConfig config, boolean offloads) {
         checkSupported(config);
         int mtu = config.mtu().orElse(config.encapsulation() == Encapsulation.IPIP ? DEFAULT_MTU_IPIP : DEFAULT_MTU_UDP);
         Transport transport = openTransport(config);
+        boolean vnet = offloads && config.mode() == TunMode.TUN;
         TunDevice device;
         try {
-            device = TunDevice.open(new TunOptions(config.name(), config.mode(), 1, false, false));
+            device = TunDevice.open(new TunOptions(config.name(), config.mode(), 1, vnet, false));
+            if (vnet) {
+                enableOffloads(device);
+            }
         } catch (RuntimeException e) {
             transport.close();
             throw e;
@@ -117,6 +141,18 @@ public final class Tunnel implements AutoCloseable {
         } catch (RuntimeException e) {
             tunnel.close();
             throw e;
+        }
+    }
+
+    /**
+     * TSO for IPv4 and IPv6 (with the checksum offload they need). A kernel that refuses them
+     * leaves the device sending ordinary packets behind an all-zero vnet header: still correct.
+     */
+    private static void enableOffloads(TunDevice device) {
+        try {
+            device.setOffload(Offload.CSUM | Offload.TSO4 | Offload.TSO6 | Offload.TSO_ECN);
+        } catch (JtunException e) {
+            Log.warning(device.name() + ": TCP segmentation offload unavailable (" + e.getMessage() + ")");
         }
     }
 
@@ -198,7 +234,7 @@ public final class Tunnel implements AutoCloseable {
             wireGuard.start(device.name());
         }
         LoopContext context = new LoopContext(config.mode(), underlay, peers, codec, counters, wake, lifecycle,
-                BATCH_SIZE);
+                BATCH_SIZE, device.vnetHeader());
         for (int i = 0; i < device.queueCount(); i++) {
             threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon()
                     .start(new OutboundLoop(device.queue(i), context)));
