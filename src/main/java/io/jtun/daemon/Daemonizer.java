@@ -30,6 +30,14 @@ public final class Daemonizer {
     public static final String READY = "ready";
     public static final String ERROR = "error";
     private static final long READY_TIMEOUT_SECONDS = 60;
+    /**
+     * The data path lives off-heap and allocates almost nothing, so the heap stays small: a
+     * bounded heap keeps the daemon's memory footprint small (the JVM would otherwise size it
+     * from the machine's RAM), and the serial collector's young collections of such a heap take
+     * about a millisecond, well under what a packet can wait.
+     */
+    public static final List<String> DAEMON_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx192m",
+            "-XX:MaxMetaspaceSize=64m", "-Xss512k");
 
     private Daemonizer() {
     }
@@ -44,6 +52,7 @@ public final class Daemonizer {
         }
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(DAEMON_JVM_OPTIONS);
         command.add("-jar");
         command.add(ownJar());
         command.addAll(foregroundArgs);

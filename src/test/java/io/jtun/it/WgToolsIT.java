@@ -78,6 +78,26 @@ class WgToolsIT {
         return path;
     }
 
+    /** The interface's config file (chmod 600) in its own directory: one peer, B. */
+    private Path jtunConfig(String directory, String interfaceExtra, String endpoint, String allowedIps)
+            throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(directory));
+        Path conf = dir.resolve(name + ".conf");
+        Files.writeString(conf, """
+                [Interface]
+                PrivateKey = %s
+                Address = 10.66.0.1/24
+                ListenPort = %d
+                %s
+                [Peer]
+                PublicKey = %s
+                Endpoint = %s
+                AllowedIPs = %s
+                """.formatted(keyA.base64(), PORT_A, interfaceExtra, publicB, endpoint, allowedIps));
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        return conf;
+    }
+
     private WireGuardGo wireguardGoOnB() throws Exception {
         WireGuardGo wg = WireGuardGo.start(b);
         wireguardGos.add(wg);
@@ -186,21 +206,8 @@ class WgToolsIT {
     @Test
     void sighupReloadKeepsARunningTcpTransferAlive() throws Exception {
         wireguardGoOnB();
-        String base = """
-                [Interface]
-                PrivateKey = %s
-                Address = 10.66.0.1/24
-                ListenPort = %d
-
-                [Peer]
-                PublicKey = %s
-                Endpoint = 198.18.0.2:%d
-                AllowedIPs = 10.66.0.2/32
-                """.formatted(keyA.base64(), PORT_A, publicB, PORT_B);
-        Path dir = Files.createDirectories(tmp.resolve("conf"));
-        Path conf = dir.resolve(name + ".conf");
-        Files.writeString(conf, base);
-        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        Path conf = jtunConfig("conf", "", "198.18.0.2:" + PORT_B, "10.66.0.2/32");
+        String base = Files.readString(conf);
         a.jtun("up", conf.toString()).check();
         ping(a, "10.66.0.2");
         String handshake = wg("show", name, "latest-handshakes").check().stdout().strip();
@@ -241,20 +248,7 @@ class WgToolsIT {
     @Test
     void theMetricsEndpointIsScrapedAndParsed() throws Exception {
         wireguardGoOnB();
-        Path dir = Files.createDirectories(tmp.resolve("metrics"));
-        Path conf = dir.resolve(name + ".conf");
-        Files.writeString(conf, """
-                [Interface]
-                PrivateKey = %s
-                Address = 10.66.0.1/24
-                ListenPort = %d
-
-                [Peer]
-                PublicKey = %s
-                Endpoint = 198.18.0.2:%d
-                AllowedIPs = 10.66.0.2/32
-                """.formatted(keyA.base64(), PORT_A, publicB, PORT_B));
-        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        Path conf = jtunConfig("metrics", "", "198.18.0.2:" + PORT_B, "10.66.0.2/32");
         a.jtun("up", "--metrics", "127.0.0.1:9586", conf.toString()).check();
         ping(a, "10.66.0.2");
         a.exec("ping", "-c", "2", "-W", "1", "10.66.0.99"); // no route: dropped and counted
@@ -288,20 +282,7 @@ class WgToolsIT {
         });
         Files.createDirectories(hosts.getParent());
         Files.writeString(hosts, "127.0.0.1 localhost\n198.18.0.99 peer-b.test\nfd00:18:0::2 peer-b.test\n");
-        Path dir = Files.createDirectories(tmp.resolve("named"));
-        Path conf = dir.resolve(name + ".conf");
-        Files.writeString(conf, """
-                [Interface]
-                PrivateKey = %s
-                Address = 10.66.0.1/24
-                ListenPort = %d
-
-                [Peer]
-                PublicKey = %s
-                Endpoint = peer-b.test:%d
-                AllowedIPs = 10.66.0.2/32
-                """.formatted(keyA.base64(), PORT_A, publicB, PORT_B));
-        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        Path conf = jtunConfig("named", "", "peer-b.test:" + PORT_B, "10.66.0.2/32");
         a.jtun("up", conf.toString()).check();
         assertTrue(a.jtun("show", name).stdout().contains("endpoint: 198.18.0.99:" + PORT_B));
         Result ping = a.exec(Duration.ofSeconds(90), "ping", "-c", "60", "-i", "1", "-W", "1", "-w", "60", "10.66.0.2");
@@ -313,23 +294,9 @@ class WgToolsIT {
     @Test
     void jtunUpDoesWhatWgQuickDoesForADefaultRouteAndHooks() throws Exception {
         wireguardGoOnB();
-        Path dir = Files.createDirectories(tmp.resolve("quick"));
         Path marker = tmp.resolve("hook-ran");
-        Path conf = dir.resolve(name + ".conf");
-        Files.writeString(conf, """
-                [Interface]
-                PrivateKey = %s
-                Address = 10.66.0.1/24
-                ListenPort = %d
-                PostUp = echo up %%i > %s
-                PostDown = rm %s
-
-                [Peer]
-                PublicKey = %s
-                Endpoint = 198.18.0.2:%d
-                AllowedIPs = 0.0.0.0/0
-                """.formatted(keyA.base64(), PORT_A, marker, marker, publicB, PORT_B));
-        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        Path conf = jtunConfig("quick", "PostUp = echo up %i > " + marker + "\nPostDown = rm " + marker + "\n",
+                "198.18.0.2:" + PORT_B, "0.0.0.0/0");
         b.exec("ip", "route", "add", "10.66.0.0/24", "dev", wireguardGos.get(0).name());
         wireguardGos.get(0).set("peer", publicA, "allowed-ips", "0.0.0.0/0");
 
