@@ -1,6 +1,7 @@
 package io.jtun.daemon;
 
 import io.jtun.JtunException;
+import io.jtun.config.ConfigKey;
 import io.jtun.config.ConfigParser;
 import io.jtun.config.InterfaceConfig;
 import io.jtun.device.StatusReport;
@@ -76,6 +77,11 @@ public final class InterfaceService {
             WgQuickState linkState = null;
             WgQuick wgQuick = WgQuick.system(message -> Log.info(config.name() + ": " + message));
             try {
+                if (configFile != null && config.saveConfig()) {
+                    Log.warning(config.name() + ": " + configFile + ":" + config.line(ConfigKey.SAVE_CONFIG)
+                            + ": SaveConfig is not supported: jtun never rewrites the file, so changes made"
+                            + " with wg set are lost at jtun down; save them with wg showconf");
+                }
                 if (configFile != null) {
                     // What wg-quick does around the device: hooks, addresses, MTU, DNS, routes,
                     // and policy routing for a default route.
