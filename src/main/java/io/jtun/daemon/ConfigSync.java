@@ -8,6 +8,7 @@ import io.jtun.config.InterfaceConfig;
 import io.jtun.config.Key;
 import io.jtun.config.PeerConfig;
 import io.jtun.config.Secret;
+import io.jtun.device.EndpointResolver;
 import io.jtun.device.Peer;
 import io.jtun.device.Tunnel;
 import io.jtun.net.IpPrefix;
@@ -18,8 +19,7 @@ import io.jtun.uapi.PeerChange;
 import io.jtun.uapi.SetRequest;
 import io.jtun.uapi.UapiException;
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -95,13 +95,8 @@ final class ConfigSync {
 
     /** "198.18.0.2:51820" or "[fd00::2]:51820", the host resolved if it is a name. */
     private static String literal(EndpointSpec spec, String where) {
-        try {
-            InetAddress address = InetAddress.getByName(spec.host());
-            String host = address.getHostAddress();
-            return (address instanceof Inet6Address ? "[" + host + "]" : host) + ":" + spec.port();
-        } catch (UnknownHostException e) {
-            throw new JtunException(ExitCode.NOT_FOUND, where + ": cannot resolve endpoint host '" + spec.host()
-                    + "': check the name and DNS, or write an IP address");
-        }
+        InetSocketAddress resolved = EndpointResolver.resolve(spec, where, false);
+        String host = resolved.getAddress().getHostAddress();
+        return (resolved.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + resolved.getPort();
     }
 }

@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /** Turns a configured {@code host:port} into an address, with an error that says where it came from. */
-final class EndpointResolver {
+public final class EndpointResolver {
     private EndpointResolver() {
     }
 
@@ -16,7 +16,7 @@ final class EndpointResolver {
      * @param where "file:line" of the Endpoint setting, for the error message
      * @param ipv4Only true when the underlay can only carry IPv4 (IP-in-IP)
      */
-    static InetSocketAddress resolve(EndpointSpec spec, String where, boolean ipv4Only) {
+    public static InetSocketAddress resolve(EndpointSpec spec, String where, boolean ipv4Only) {
         InetAddress[] candidates;
         try {
             candidates = InetAddress.getAllByName(spec.host());

@@ -21,8 +21,6 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.EnumSet;
 import java.util.List;
@@ -187,7 +185,7 @@ final class HandshakeWorker implements AutoCloseable {
         if (type != Messages.TYPE_COOKIE_REPLY && underLoad(now)) {
             byte[] source = CookieChecker.sourceBytes(incoming.source().toInetSocketAddress());
             if (!cookieChecker.checkMac2(message, source, now)) {
-                int senderIndex = readIntLE(message, Messages.INITIATION_SENDER);
+                int senderIndex = Messages.getIndex(message, Messages.INITIATION_SENDER);
                 sender.send(cookieChecker.createReply(message, senderIndex, source, now), incoming.source());
                 return;
             }
@@ -242,7 +240,7 @@ final class HandshakeWorker implements AutoCloseable {
 
     private void consumeResponse(NoiseEngine engine, byte[] message, SocketEndpoint source, long now,
             Sender sender) {
-        int receiver = readIntLE(message, Messages.RESPONSE_RECEIVER);
+        int receiver = Messages.getIndex(message, Messages.RESPONSE_RECEIVER);
         if (!(wireGuard.indices().get(receiver) instanceof WireGuardPeer peer)) {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
             return;
@@ -271,7 +269,7 @@ final class HandshakeWorker implements AutoCloseable {
     }
 
     private void consumeCookieReply(byte[] message, long now) {
-        int receiver = readIntLE(message, Messages.COOKIE_REPLY_RECEIVER);
+        int receiver = Messages.getIndex(message, Messages.COOKIE_REPLY_RECEIVER);
         if (!(wireGuard.indices().get(receiver) instanceof WireGuardPeer peer)
                 || !peer.cookies().consumeReply(message, now)) {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
@@ -435,10 +433,6 @@ final class HandshakeWorker implements AutoCloseable {
 
     void zeroAllBuried() {
         zeroBuried(true);
-    }
-
-    private static int readIntLE(byte[] message, int offset) {
-        return ByteBuffer.wrap(message, offset, Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
     @Override
