@@ -29,13 +29,12 @@ final class UpCommand {
             Options:
               --foreground, -f   run in this process instead (Ctrl-C or SIGTERM stops it)
               --verbose          also log every handshake message and timer event
-              --no-offload       read packets one by one instead of as TCP super-packets (TSO);
-                                 also JTUN_OFFLOAD=off
               --metrics ADDR     serve Prometheus metrics on ADDR (PORT, HOST:PORT; e.g. 127.0.0.1:9586)
+              --help             print this text
+            """ + OffloadOptions.HELP + """
 
             SIGHUP (or jtun syncconf NAME) re-reads the file and applies what changed without
             dropping the sessions of peers that stay.
-              --help             print this text
             """;
 
     /** Internal: the daemon child reports readiness on standard output. */
@@ -51,8 +50,8 @@ final class UpCommand {
                 normalized[i] = "--foreground";
             }
         }
-        Args args = Args.parse("up", normalized, 0, List.of("--foreground", "--verbose", "--no-offload", NOTIFY, "--help"),
-                List.of("--metrics"));
+        Args args = Args.parse("up", normalized, 0, List.of("--foreground", "--verbose", OffloadOptions.NO_OFFLOAD, NOTIFY, "--help"),
+                List.of("--metrics", OffloadOptions.DISABLE_OFFLOAD));
         if (args.has("--help")) {
             System.out.print(HELP);
             return ExitCode.OK;
@@ -61,9 +60,7 @@ final class UpCommand {
             throw args.usage("give one configuration file or interface name");
         }
         Log.setVerbose(args.has("--verbose"));
-        if (args.has("--no-offload")) {
-            System.setProperty(Tunnel.OFFLOAD_PROPERTY, "off");
-        }
+        OffloadOptions.apply(args);
         Path file = ConfigParser.resolve(args.positional().get(0)).toAbsolutePath();
         InterfaceConfig config = ConfigParser.parse(file);
         InterfaceService service = InterfaceService.fromFile(config, file);
@@ -82,9 +79,7 @@ final class UpCommand {
         if (Log.verbose()) {
             child.add("--verbose");
         }
-        if (!Tunnel.offloadsWanted()) {
-            child.add("--no-offload");
-        }
+        OffloadOptions.addTo(child);
         if (metrics != null) {
             child.add("--metrics");
             child.add(metrics);

@@ -31,17 +31,18 @@ final class UserspaceCommand {
             It runs in the background unless -f is given or WG_PROCESS_FOREGROUND=1 is set, and
             stops when the interface is deleted (ip link del) or on jtun down / SIGTERM.
 
-            Options: --verbose (log every handshake message), --metrics ADDR (Prometheus metrics,
-            e.g. 127.0.0.1:9586), --no-offload (no TCP segmentation offload; also JTUN_OFFLOAD=off).
-            """;
+            Options:
+              --verbose          log every handshake message
+              --metrics ADDR     serve Prometheus metrics (e.g. 127.0.0.1:9586)
+            """ + OffloadOptions.HELP;
 
     private UserspaceCommand() {
     }
 
     static ExitCode run(String[] argv) throws InterruptedException {
         Args args = Args.parse("INTERFACE-NAME", normalize(argv), 0,
-                List.of("--foreground", "--verbose", "--no-offload", UpCommand.NOTIFY, "--help"),
-                List.of("--metrics"));
+                List.of("--foreground", "--verbose", OffloadOptions.NO_OFFLOAD, UpCommand.NOTIFY, "--help"),
+                List.of("--metrics", OffloadOptions.DISABLE_OFFLOAD));
         if (args.has("--help")) {
             System.out.print(HELP);
             return ExitCode.OK;
@@ -58,9 +59,7 @@ final class UserspaceCommand {
                     + " name, or remove it (ip link del " + iface + ")");
         }
         Log.setVerbose(args.has("--verbose"));
-        if (args.has("--no-offload")) {
-            System.setProperty(Tunnel.OFFLOAD_PROPERTY, "off");
-        }
+        OffloadOptions.apply(args);
         InterfaceService service = InterfaceService.bare(iface);
         String metrics = args.value("--metrics");
         if (metrics != null) {
@@ -77,9 +76,7 @@ final class UserspaceCommand {
         if (Log.verbose()) {
             child.add("--verbose");
         }
-        if (!Tunnel.offloadsWanted()) {
-            child.add("--no-offload");
-        }
+        OffloadOptions.addTo(child);
         if (metrics != null) {
             child.add("--metrics");
             child.add(metrics);

@@ -25,6 +25,7 @@ public enum ConfigKey {
     ENCRYPTION("Encryption", Section.INTERFACE, Kind.SCALAR, "Encryption = wireguard"),
     MODE("Mode", Section.INTERFACE, Kind.SCALAR, "Mode = tun"),
     ENCAPSULATION("Encapsulation", Section.INTERFACE, Kind.SCALAR, "Encapsulation = udp"),
+    DISABLE_OFFLOAD("DisableOffload", Section.INTERFACE, Kind.LIST, "DisableOffload = gro, udp-gso"),
 
     PUBLIC_KEY("PublicKey", Section.PEER, Kind.SCALAR, "PublicKey = <the peer's 'wg pubkey' output>"),
     PRESHARED_KEY("PresharedKey", Section.PEER, Kind.SCALAR, "PresharedKey = <output of 'wg genpsk'>"),

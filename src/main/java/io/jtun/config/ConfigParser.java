@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -200,6 +201,7 @@ public final class ConfigParser {
         private Optional<String> table = Optional.empty();
         private final Map<Hook, List<String>> hooks = new EnumMap<>(Hook.class);
         private boolean saveConfig;
+        private final EnumSet<DataPathOffload> disabledOffloads = EnumSet.noneOf(DataPathOffload.class);
         private final List<PeerBuilder> peers = new ArrayList<>();
         /** Every AllowedIPs network seen so far → where: {line, line of its [Peer] header}. */
         private final Map<IpPrefix, int[]> routed = new HashMap<>();
@@ -227,7 +229,8 @@ public final class ConfigParser {
                 peerConfigs.add(p.build());
             }
             return new InterfaceConfig(source, name, addresses, listenPort, mtu, encryption, mode, encapsulation,
-                    privateKey, fwMark, dns, table, hooks, saveConfig, peerConfigs, lines, interfaceLine);
+                    privateKey, fwMark, dns, table, hooks, saveConfig, disabledOffloads, peerConfigs, lines,
+                    interfaceLine);
         }
 
         private JtunException error(int line, String message) {
@@ -384,6 +387,13 @@ public final class ConfigParser {
                 case MTU -> mtu = OptionalInt.of((int) number(number, key, value, 576, 65535, false,
                         "use 576 to 65535 (at least 1280 with an IPv6 Address)"));
                 case TABLE -> table = Optional.of(value);
+                case DISABLE_OFFLOAD -> {
+                    try {
+                        disabledOffloads.addAll(DataPathOffload.parseList(value));
+                    } catch (IllegalArgumentException e) {
+                        throw error(number, e.getMessage());
+                    }
+                }
                 case PRE_UP, POST_UP, PRE_DOWN, POST_DOWN ->
                         hooks.computeIfAbsent(Hook.of(key), h -> new ArrayList<>()).add(value);
                 case SAVE_CONFIG -> saveConfig = choice(number, key, value, Map.of("true", true, "false", false),

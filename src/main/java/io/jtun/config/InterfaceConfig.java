@@ -5,11 +5,13 @@ import io.jtun.tun.TunMode;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A parsed and validated interface configuration file (wg-quick's format plus jtun's keys). Built
@@ -31,6 +33,7 @@ import java.util.OptionalInt;
  * @param hooks the shell commands of PreUp, PostUp, PreDown, PostDown in file order; a hook
  *     that is not set has no entry
  * @param saveConfig wg-quick's SaveConfig
+ * @param disabledOffloads the data-path offloads DisableOffload switches off (none by default)
  * @param peers the {@code [Peer]} sections in file order
  * @param lines canonical key name (e.g. "ListenPort") → the line that sets it in {@code [Interface]};
  *     for keys that may repeat (Address, DNS, the hooks), the first such line
@@ -39,7 +42,7 @@ import java.util.OptionalInt;
 public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses, OptionalInt listenPort,
         OptionalInt mtu, Encryption encryption, TunMode mode, Encapsulation encapsulation, Optional<Secret> privateKey,
         OptionalInt fwMark, List<String> dns, Optional<String> table, Map<Hook, List<String>> hooks, boolean saveConfig,
-        List<PeerConfig> peers, Map<String, Integer> lines, int line) {
+        Set<DataPathOffload> disabledOffloads, List<PeerConfig> peers, Map<String, Integer> lines, int line) {
 
     public InterfaceConfig {
         Objects.requireNonNull(source, "source");
@@ -61,6 +64,8 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
             }
         });
         hooks = Collections.unmodifiableMap(hookCopy);
+        disabledOffloads = disabledOffloads.isEmpty() ? Set.of()
+                : Collections.unmodifiableSet(EnumSet.copyOf(disabledOffloads));
         peers = List.copyOf(peers);
         lines = Map.copyOf(lines);
     }
@@ -73,7 +78,7 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
     public static InterfaceConfig blank(String name) {
         return new InterfaceConfig(Path.of("(" + name + ": configured through the wg tool)"), name, List.of(),
                 OptionalInt.empty(), OptionalInt.empty(), Encryption.WIREGUARD, TunMode.TUN, Encapsulation.UDP,
-                Optional.empty(), OptionalInt.empty(), List.of(), Optional.empty(), Map.of(), false, List.of(), Map.of(),
+                Optional.empty(), OptionalInt.empty(), List.of(), Optional.empty(), Map.of(), false, Set.of(), List.of(), Map.of(),
                 0);
     }
 
@@ -112,6 +117,6 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
                 + listenPort + ", mtu=" + mtu + ", encryption=" + encryption + ", mode=" + mode + ", encapsulation="
                 + encapsulation + ", privateKey=" + (privateKey.isPresent() ? Secret.HIDDEN : "none") + ", fwMark="
                 + fwMark + ", dns=" + dns + ", table=" + table + ", hooks=" + hooks + ", saveConfig=" + saveConfig
-                + ", peers=" + peers + ", lines=" + lines + ", line=" + line + "]";
+                + ", disabledOffloads=" + disabledOffloads + ", peers=" + peers + ", lines=" + lines + ", line=" + line + "]";
     }
 }

@@ -2,6 +2,7 @@ package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
 import io.jtun.conn.Transport;
+import io.jtun.device.offload.TcpCoalescer;
 import io.jtun.device.offload.VirtioNetHeader;
 import io.jtun.sys.Libc;
 import io.jtun.sys.PollSet;
@@ -22,7 +23,9 @@ import java.lang.foreign.MemorySegment;
  *   <li>check the inner packet: a TUN packet must be IPv4 or IPv6 with a source address inside
  *       the sending peer's AllowedIPs (cryptokey routing's inbound rule: a peer speaks only for
  *       its own addresses), a TAP frame must hold an Ethernet header;</li>
- *   <li>write each accepted packet into the device;</li>
+ *   <li>write each accepted packet into the device; with GRO, consecutive TCP segments of one
+ *       flow are first merged into one super-packet, so the kernel's receive path runs once per
+ *       64 KB instead of once per segment (see {@link TcpCoalescer});</li>
  *   <li>when the underlay has nothing more, sleep in poll until it does.</li>
  * </ol>
  */
@@ -34,6 +37,8 @@ final class InboundLoop implements Runnable {
 
     private final TunQueue queue;
     private final LoopContext context;
+    /** Merges TCP segments for device writes; null without GRO. */
+    private TcpCoalescer<Peer> coalescer;
 
     InboundLoop(TunQueue queue, LoopContext context) {
         this.queue = queue;
@@ -44,6 +49,7 @@ final class InboundLoop implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             PacketBatch batch = new PacketBatch(arena, context.batchSize(), Tunnel.SLOT_SIZE);
+            coalescer = context.coalesce() ? new TcpCoalescer<>(arena, this::writeToDevice) : null;
             Transport transport = null;
             PollSet pollSet = null;
             while (context.lifecycle().running()) {
@@ -65,6 +71,9 @@ final class InboundLoop implements Runnable {
                 }
                 for (int i = 0; i < count; i++) {
                     deliver(batch, i);
+                }
+                if (coalescer != null) {
+                    coalescer.flush();
                 }
             }
         } catch (RuntimeException e) {
@@ -95,23 +104,29 @@ final class InboundLoop implements Runnable {
             peer.counters().dropped(verdict);
             return;
         }
+        if (coalescer != null && coalescer.add(data, start, length, peer)) {
+            return;
+        }
+        if (context.vnetHeader()) {
+            // An all-zero header: a complete packet with a valid checksum.
+            VirtioNetHeader.clear(data, start - VirtioNetHeader.SIZE);
+            writeToDevice(data, start - VirtioNetHeader.SIZE, length + VirtioNetHeader.SIZE, peer, 1, length);
+        } else {
+            writeToDevice(data, start, length, peer, 1, length);
+        }
+    }
+
+    /** One device write carrying {@code packets} of the peer's packets ({@code bytes} in all). */
+    private void writeToDevice(MemorySegment data, long offset, int length, Peer peer, int packets, int bytes) {
         try {
-            boolean written;
-            if (context.vnetHeader()) {
-                // An all-zero header: a complete packet with a valid checksum.
-                VirtioNetHeader.clear(data, start - VirtioNetHeader.SIZE);
-                written = queue.write(data, start - VirtioNetHeader.SIZE, length + VirtioNetHeader.SIZE);
-            } else {
-                written = queue.write(data, start, length);
-            }
-            if (written) {
-                peer.counters().received(length);
+            if (queue.write(data, offset, length)) {
+                peer.counters().received(packets, bytes);
                 return;
             }
         } catch (SysException e) {
             // The kernel refused this packet (e.g. the device went down); the rest may pass.
         }
-        peer.counters().dropped(DropReason.DEVICE_WRITE_FAILED);
+        peer.counters().dropped(DropReason.DEVICE_WRITE_FAILED, packets);
     }
 
     /** Null if the packet may enter the device, else why not. */

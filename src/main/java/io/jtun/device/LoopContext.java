@@ -14,9 +14,11 @@ import io.jtun.tun.TunMode;
  * @param wake              polled by every loop so {@link Tunnel#stop()} ends them at once
  * @param lifecycle         running flag and failure reporting
  * @param batchSize         slots per batch
- * @param vnetHeader        the device has virtio-net headers and TSO: reads may be super-packets
+ * @param vnetHeader        the device has virtio-net headers: reads may be TSO super-packets
+ * @param coalesce          merge TCP segments into super-packets for device writes (GRO; needs vnetHeader)
  */
 record LoopContext(TunMode mode, Underlay underlay, PeerTable peers, PacketCodec codec,
         TrafficCounters interfaceCounters,
-        WakePipe wake, Tunnel.Lifecycle lifecycle, int batchSize, boolean vnetHeader) {
+        WakePipe wake, Tunnel.Lifecycle lifecycle, int batchSize, boolean vnetHeader,
+        boolean coalesce) {
 }

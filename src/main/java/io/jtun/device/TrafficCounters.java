@@ -25,6 +25,12 @@ public final class TrafficCounters {
         rxBytes.add(bytes);
     }
 
+    /** {@code packets} packets of {@code bytes} in all, delivered together (one merged device write). */
+    public void received(int packets, int bytes) {
+        rxPackets.add(packets);
+        rxBytes.add(bytes);
+    }
+
     public void sent(int bytes) {
         txPackets.increment();
         txBytes.add(bytes);
@@ -32,6 +38,10 @@ public final class TrafficCounters {
 
     public void dropped(DropReason reason) {
         drops[reason.ordinal()].increment();
+    }
+
+    public void dropped(DropReason reason, int packets) {
+        drops[reason.ordinal()].add(packets);
     }
 
     public long rxPackets() {

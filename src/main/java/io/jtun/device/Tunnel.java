@@ -3,6 +3,7 @@ package io.jtun.device;
 import io.jtun.ExitCode;
 import io.jtun.JtunException;
 import io.jtun.config.ConfigKey;
+import io.jtun.config.DataPathOffload;
 import io.jtun.config.Encapsulation;
 import io.jtun.config.Encryption;
 import io.jtun.config.InterfaceConfig;
@@ -14,14 +15,17 @@ import io.jtun.conn.UdpTransport;
 import io.jtun.device.wg.WgClock;
 import io.jtun.device.wg.WireGuard;
 import io.jtun.net.IpPrefix;
-import io.jtun.sys.WakePipe;
 import io.jtun.log.Log;
+import io.jtun.sys.WakePipe;
 import io.jtun.tun.Offload;
 import io.jtun.tun.TunDevice;
 import io.jtun.tun.TunMode;
 import io.jtun.tun.TunOptions;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -45,10 +49,12 @@ public final class Tunnel implements AutoCloseable {
     static final int SLOT_SIZE = TunDevice.READ_BUFFER_SIZE + 64;
     private static final int BATCH_SIZE = 64;
     private static final long STOP_TIMEOUT_SECONDS = 5;
-    /** Environment variable that turns the device offloads off ("off"). */
+    /** Environment variable that turns every data-path offload off ("off"). */
     public static final String OFFLOAD_ENV = "JTUN_OFFLOAD";
-    /** System property with the same meaning, set by the --no-offload option. */
-    public static final String OFFLOAD_PROPERTY = "jtun.offload";
+    /** Environment variable listing offloads to turn off, as DisableOffload does ("gro,udp-gso"). */
+    public static final String DISABLE_OFFLOAD_ENV = "JTUN_DISABLE_OFFLOAD";
+    /** System property with the same meaning, set by the --no-offload and --disable-offload options. */
+    public static final String DISABLE_OFFLOAD_PROPERTY = "jtun.disable-offload";
 
     private final InterfaceConfig config;
     private final TunDevice device;
@@ -60,6 +66,8 @@ public final class Tunnel implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final int mtu;
     private final WireGuard wireGuard;
+    /** The data-path offloads in use (configured ones the kernel accepted). */
+    private final Set<DataPathOffload> offloads;
     private volatile int fwMark;
 
     /** Running state shared with the loops; the first failure of a loop stops the tunnel. */
@@ -85,8 +93,10 @@ public final class Tunnel implements AutoCloseable {
         }
     }
 
-    private Tunnel(InterfaceConfig config, TunDevice device, Transport transport, int mtu) {
+    private Tunnel(InterfaceConfig config, TunDevice device, Transport transport, int mtu,
+            EnumSet<DataPathOffload> offloads) {
         this.config = config;
+        this.offloads = Collections.unmodifiableSet(EnumSet.copyOf(offloads));
         this.device = device;
         this.underlay = new Underlay(transport);
         this.mtu = mtu;
@@ -103,35 +113,62 @@ public final class Tunnel implements AutoCloseable {
      * does what wg-quick does; as wg-quick's userspace implementation, wg-quick does it).
      */
     public static Tunnel open(InterfaceConfig config) {
-        return open(config, offloadsWanted());
+        return open(config, offloadsDisabledOutside());
     }
 
     /**
-     * Whether to use the device's TCP segmentation offload: on unless JTUN_OFFLOAD=off (the
-     * --no-offload option sets it), since some kernels have had bugs there and users need a way out.
+     * The offloads switched off outside the configuration file: all with JTUN_OFFLOAD=off, those
+     * listed in JTUN_DISABLE_OFFLOAD, and those the command line listed (the system property).
+     *
+     * @throws JtunException USAGE when a list names an unknown offload
      */
-    public static boolean offloadsWanted() {
-        return !"off".equalsIgnoreCase(System.getenv(OFFLOAD_ENV))
-                && !"off".equalsIgnoreCase(System.getProperty(OFFLOAD_PROPERTY));
+    public static EnumSet<DataPathOffload> offloadsDisabledOutside() {
+        EnumSet<DataPathOffload> disabled = EnumSet.noneOf(DataPathOffload.class);
+        if ("off".equalsIgnoreCase(System.getenv(OFFLOAD_ENV))) {
+            disabled.addAll(EnumSet.allOf(DataPathOffload.class));
+        }
+        disabled.addAll(parseOffloads(DISABLE_OFFLOAD_ENV, System.getenv(DISABLE_OFFLOAD_ENV)));
+        disabled.addAll(parseOffloads("--disable-offload", System.getProperty(DISABLE_OFFLOAD_PROPERTY)));
+        return disabled;
     }
 
-    /** @param offloads read TCP super-packets from the device (TSO) and cut them ourselves */
-    public static Tunnel open(InterfaceConfig config, boolean offloads) {
+    private static EnumSet<DataPathOffload> parseOffloads(String source, String list) {
+        try {
+            return list == null ? EnumSet.noneOf(DataPathOffload.class) : DataPathOffload.parseList(list);
+        } catch (IllegalArgumentException e) {
+            throw new JtunException(ExitCode.USAGE, source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param disabled offloads to leave off on top of those the file's DisableOffload names (some
+     *     kernels have had bugs in them, and users need a way out)
+     */
+    public static Tunnel open(InterfaceConfig config, Set<DataPathOffload> disabled) {
         checkSupported(config);
         int mtu = config.mtu().orElse(config.encapsulation() == Encapsulation.IPIP ? DEFAULT_MTU_IPIP : DEFAULT_MTU_UDP);
+        EnumSet<DataPathOffload> offloads = EnumSet.allOf(DataPathOffload.class);
+        offloads.removeAll(config.disabledOffloads());
+        offloads.removeAll(disabled);
         Transport transport = openTransport(config);
-        boolean vnet = offloads && config.mode() == TunMode.TUN;
+        // Both device offloads need the virtio-net header in front of every packet; TAP frames take neither.
+        boolean vnet = config.mode() == TunMode.TUN
+                && (offloads.contains(DataPathOffload.TSO) || offloads.contains(DataPathOffload.GRO));
+        if (!vnet) {
+            offloads.remove(DataPathOffload.TSO);
+            offloads.remove(DataPathOffload.GRO);
+        }
         TunDevice device;
         try {
             device = TunDevice.open(new TunOptions(config.name(), config.mode(), 1, vnet, false));
-            if (vnet) {
-                enableOffloads(device);
+            if (offloads.contains(DataPathOffload.TSO) && !enableTso(device)) {
+                offloads.remove(DataPathOffload.TSO);
             }
         } catch (RuntimeException e) {
             transport.close();
             throw e;
         }
-        Tunnel tunnel = new Tunnel(config, device, transport, mtu);
+        Tunnel tunnel = new Tunnel(config, device, transport, mtu, offloads);
         try {
             for (PeerConfig peer : config.peers()) {
                 tunnel.addPeer(peer, config);
@@ -148,11 +185,13 @@ public final class Tunnel implements AutoCloseable {
      * TSO for IPv4 and IPv6 (with the checksum offload they need). A kernel that refuses them
      * leaves the device sending ordinary packets behind an all-zero vnet header: still correct.
      */
-    private static void enableOffloads(TunDevice device) {
+    private static boolean enableTso(TunDevice device) {
         try {
             device.setOffload(Offload.CSUM | Offload.TSO4 | Offload.TSO6 | Offload.TSO_ECN);
+            return true;
         } catch (JtunException e) {
             Log.warning(device.name() + ": TCP segmentation offload unavailable (" + e.getMessage() + ")");
+            return false;
         }
     }
 
@@ -234,7 +273,7 @@ public final class Tunnel implements AutoCloseable {
             wireGuard.start(device.name());
         }
         LoopContext context = new LoopContext(config.mode(), underlay, peers, codec, counters, wake, lifecycle,
-                BATCH_SIZE, device.vnetHeader());
+                BATCH_SIZE, device.vnetHeader(), offloads.contains(DataPathOffload.GRO));
         for (int i = 0; i < device.queueCount(); i++) {
             threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon()
                     .start(new OutboundLoop(device.queue(i), context)));
@@ -286,6 +325,11 @@ public final class Tunnel implements AutoCloseable {
 
     public int mtu() {
         return mtu;
+    }
+
+    /** The data-path offloads in use. */
+    public Set<DataPathOffload> offloads() {
+        return offloads;
     }
 
     /** The UDP port the interface listens on (the chosen one when ListenPort is 0), or 0 for IP-in-IP. */

@@ -30,11 +30,17 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anUnknownOffloadIsNamedWithTheValidOnes() {
+        assertError("[Interface]\nEncryption = none\nDisableOffload = gro, lro\n",
+                "jp0.conf:3: unknown offload 'lro': use tso, gro, udp-gso, udp-gro, all or none");
+    }
+
+    @Test
     void unknownKeyWithNothingCloseListsTheKeys() {
         assertError("[Interface]\nEncryption = none\nColour = blue\n",
                 "jp0.conf:3: unknown key 'Colour' in [Interface]: the keys of [Interface] are PrivateKey, ListenPort, "
                         + "FwMark, Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig, "
-                        + "Encryption, Mode, Encapsulation");
+                        + "Encryption, Mode, Encapsulation, DisableOffload");
         assertError(PLAIN + "[Peer]\nWeight = 3\n",
                 "jp0.conf:4: unknown key 'Weight' in [Peer]: the keys of [Peer] are PublicKey, PresharedKey, "
                         + "AllowedIPs, Endpoint, PersistentKeepalive");

@@ -164,8 +164,22 @@ class ConfigParserTest {
         assertEquals(Encapsulation.UDP, c.encapsulation());
         assertEquals(Optional.empty(), c.table());
         assertFalse(c.saveConfig());
+        assertEquals(java.util.Set.of(), c.disabledOffloads());
         assertEquals(List.of(), c.peers());
         assertEquals(1, c.line("MTU"), "unset key: the [Interface] header's line");
+    }
+
+    @Test
+    void disableOffloadListsAccumulateAndAllMeansEveryOne() {
+        InterfaceConfig some = parse("[Interface]\nEncryption = none\nDisableOffload = GRO udp-gso\n"
+                + "DisableOffload = tso\n");
+        assertEquals(java.util.EnumSet.of(DataPathOffload.TSO, DataPathOffload.GRO, DataPathOffload.UDP_GSO),
+                some.disabledOffloads());
+        InterfaceConfig all = parse("[Interface]\nEncryption = none\nDisableOffload = all\n");
+        assertEquals(java.util.EnumSet.allOf(DataPathOffload.class), all.disabledOffloads());
+        assertEquals("tso,gro,udp-gso,udp-gro", DataPathOffload.format(all.disabledOffloads()));
+        assertEquals(java.util.Set.of(), parse("[Interface]\nEncryption = none\nDisableOffload = none\n")
+                .disabledOffloads());
     }
 
     @Test

@@ -57,6 +57,17 @@ public final class VirtioNetHeader {
         return data.get(U16, at + CSUM_OFFSET) & 0xffff;
     }
 
+    /** Writes a whole header: what the kernel needs to treat the packet behind it as a GSO packet. */
+    public static void write(MemorySegment data, long at, int flags, int gsoType, int headerLength, int gsoSize,
+            int csumStart, int csumOffset) {
+        data.set(ValueLayout.JAVA_BYTE, at + FLAGS, (byte) flags);
+        data.set(ValueLayout.JAVA_BYTE, at + GSO_TYPE, (byte) gsoType);
+        data.set(U16, at + HDR_LEN, (short) headerLength);
+        data.set(U16, at + GSO_SIZE, (short) gsoSize);
+        data.set(U16, at + CSUM_START, (short) csumStart);
+        data.set(U16, at + CSUM_OFFSET, (short) csumOffset);
+    }
+
     /** An all-zero header: a complete packet, nothing for the kernel to do. */
     public static void clear(MemorySegment data, long at) {
         data.asSlice(at, SIZE).fill((byte) 0);
