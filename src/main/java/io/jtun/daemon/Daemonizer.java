@@ -39,6 +39,12 @@ public final class Daemonizer {
     public static final List<String> DAEMON_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx192m",
             "-XX:MaxMetaspaceSize=64m", "-Xss512k");
 
+    /**
+     * Extra JVM options for the daemon, split on white space (e.g. a flight recording or a larger
+     * heap); they come after {@link #DAEMON_JVM_OPTIONS}, so they win.
+     */
+    public static final String JAVA_OPTIONS_ENV = "JTUN_DAEMON_JAVA_OPTIONS";
+
     private Daemonizer() {
     }
 
@@ -53,6 +59,10 @@ public final class Daemonizer {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(DAEMON_JVM_OPTIONS);
+        String extra = System.getenv(JAVA_OPTIONS_ENV);
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
         command.add("-jar");
         command.add(ownJar());
         command.addAll(foregroundArgs);

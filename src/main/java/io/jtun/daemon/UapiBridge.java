@@ -21,6 +21,7 @@ import io.jtun.uapi.UapiException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -48,6 +49,7 @@ public final class UapiBridge implements UapiDevice {
     @Override
     public synchronized DeviceState get() {
         List<PeerState> states = new ArrayList<>();
+        Map<Peer, List<IpPrefix>> allowedIps = peers.allowedIpsByPeer();
         for (Peer peer : peers.peers()) {
             SocketEndpoint endpoint = peer.endpoint();
             OptionalLong handshake = wireGuard.lastHandshakeEpochNanos(peer);
@@ -55,7 +57,7 @@ public final class UapiBridge implements UapiDevice {
             states.add(new PeerState(wireGuard.publicKeyOf(peer), wireGuard.presharedKeyOf(peer),
                     endpoint == null ? null : endpoint.toInetSocketAddress(), epochNanos / NANOS_PER_SECOND,
                     epochNanos % NANOS_PER_SECOND, peer.counters().rxBytes(), peer.counters().txBytes(),
-                    wireGuard.persistentKeepalive(peer), peers.allowedIps(peer)));
+                    wireGuard.persistentKeepalive(peer), allowedIps.getOrDefault(peer, List.of())));
         }
         return new DeviceState(wireGuard.privateKey(), tunnel.listenPort(), tunnel.fwMark(), states);
     }

@@ -5,8 +5,11 @@ import io.jtun.conn.SocketEndpoint;
 import io.jtun.net.IpPrefix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The interface's peers: outbound, which peer a destination address belongs to (longest prefix
@@ -63,9 +66,22 @@ public final class PeerTable {
         }
     }
 
-    /** The peer's ranges, in address order. */
+    /** The peer's ranges, in address order. Walks every range: for many peers use {@link #allowedIpsByPeer()}. */
     public List<IpPrefix> allowedIps(Peer peer) {
         return routes.rangesOf(peer);
+    }
+
+    /**
+     * Every peer's ranges, in address order, from one walk of the trie (asking peer by peer
+     * would walk it once per peer: quadratic with thousands of peers). Peers without ranges are
+     * absent.
+     */
+    public Map<Peer, List<IpPrefix>> allowedIpsByPeer() {
+        Map<Peer, List<IpPrefix>> byPeer = new IdentityHashMap<>();
+        for (Map.Entry<IpPrefix, Peer> entry : routes.entries()) {
+            byPeer.computeIfAbsent(entry.getValue(), peer -> new ArrayList<>()).add(entry.getKey());
+        }
+        return byPeer;
     }
 
     public List<Peer> peers() {

@@ -5,6 +5,7 @@ import io.jtun.conn.TransportCounters;
 import io.jtun.net.IpPrefix;
 import io.jtun.device.wg.WireGuard;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -39,13 +40,14 @@ public final class StatusReport {
         if (underlay.sendErrors() + underlay.receiveDrops() > 0) {
             out.append("  underlay: ").append(underlay).append('\n');
         }
+        Map<Peer, List<IpPrefix>> allowedIps = tunnel.peerTable().allowedIpsByPeer();
         for (Peer peer : tunnel.peers()) {
             out.append('\n');
             out.append("peer: ").append(peer.label()).append('\n');
             SocketEndpoint endpoint = peer.endpoint();
             out.append("  endpoint: ").append(endpoint == null ? "(none yet: learned from its first packet)"
                     : endpoint.toString()).append('\n');
-            List<IpPrefix> allowed = tunnel.peerTable().allowedIps(peer);
+            List<IpPrefix> allowed = allowedIps.getOrDefault(peer, List.of());
             out.append("  allowed ips: ").append(allowed.isEmpty() ? "(none)" : join(allowed))
                     .append('\n');
             if (wireGuard != null) {

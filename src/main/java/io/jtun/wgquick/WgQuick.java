@@ -265,13 +265,16 @@ public final class WgQuick {
         if (table.mode() == TableSetting.Mode.OFF) {
             return;
         }
+        InterfaceRoutes present = new InterfaceRoutes(ifname, netlink);
         for (IpPrefix destination : routedPrefixes(config)) {
             if (table.mode() == TableSetting.Mode.TABLE) {
-                addRoute(ifname, destination, table.table(), netlink, done);
+                addRoute(ifname, destination, table.table(), netlink, present, done);
             } else if (destination.prefixLength() == 0) {
-                addDefault(config, ifname, destination, netlink, setFwmark, done);
-            } else if (!coveredInMain(ifname, destination, netlink)) {
-                addRoute(ifname, destination, RT_TABLE_MAIN, netlink, done);
+                addDefault(config, ifname, destination, netlink, present, setFwmark, done);
+            } else if (!present.covers(RT_TABLE_MAIN, destination)) {
+                // wg-quick adds a main-table route only when no route via the interface already
+                // covers the prefix (e.g. the subnet route of an Address).
+                addRoute(ifname, destination, RT_TABLE_MAIN, netlink, present, done);
             }
         }
     }
@@ -281,7 +284,7 @@ public final class WgQuick {
      * suppress rule (consulted before it), the default route in the table, src_valid_mark.
      */
     private void addDefault(InterfaceConfig config, String ifname, IpPrefix destination, NetworkControl netlink,
-            IntConsumer setFwmark, Progress done) {
+            InterfaceRoutes routes, IntConsumer setFwmark, Progress done) {
         if (done.table.isEmpty()) {
             int table;
             if (config.fwMark().isPresent()) {
@@ -324,7 +327,7 @@ public final class WgQuick {
             done.rules.add(netlink.addRule(wanted));
         }
 
-        addRoute(ifname, destination, table, netlink, done);
+        addRoute(ifname, destination, table, netlink, routes, done);
 
         if (family == Libc.AF_INET && !sysctl.read(SRC_VALID_MARK).orElse("").equals("1")) {
             log("sysctl -q " + SRC_VALID_MARK + "=1");
@@ -345,29 +348,17 @@ public final class WgQuick {
     }
 
     /** Adds the route unless the interface has it in that table already (then it is not ours to remove). */
-    private void addRoute(String ifname, IpPrefix destination, int table, NetworkControl netlink, Progress done) {
+    private void addRoute(String ifname, IpPrefix destination, int table, NetworkControl netlink,
+            InterfaceRoutes present, Progress done) {
         IpPrefix network = destination.network();
-        if (netlink.routes(ifname, table).contains(network)) {
+        if (present.contains(table, network)) {
             return;
         }
         log(family(network) + "route add " + network + " dev " + ifname
                 + (table == RT_TABLE_MAIN ? "" : " table " + Integer.toUnsignedString(table)));
         netlink.addRoute(ifname, network, table);
+        present.added(table, network);
         done.routes.add(new WgQuickState.Route(network, table));
-    }
-
-    /**
-     * wg-quick adds a main-table route only when {@code ip route show dev IFACE match PREFIX} is
-     * empty: no route via the interface already covers the prefix (e.g. the subnet route of an
-     * Address).
-     */
-    private static boolean coveredInMain(String ifname, IpPrefix destination, NetworkControl netlink) {
-        return netlink.routes(ifname, RT_TABLE_MAIN).stream().anyMatch(route -> covers(route, destination));
-    }
-
-    static boolean covers(IpPrefix outer, IpPrefix inner) {
-        return outer.isIpv6() == inner.isIpv6() && outer.prefixLength() <= inner.prefixLength()
-                && new IpPrefix(inner.address(), outer.prefixLength()).network().equals(outer.network());
     }
 
     /**

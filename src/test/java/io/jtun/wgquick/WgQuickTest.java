@@ -623,12 +623,20 @@ class WgQuickTest {
     }
 
     @Test
-    void coversIsPrefixContainment() {
-        assertTrue(WgQuick.covers(IpPrefix.parse("198.19.0.0/24"), IpPrefix.parse("198.19.0.5/32")));
-        assertTrue(WgQuick.covers(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("198.19.0.0/24")));
-        assertTrue(WgQuick.covers(IpPrefix.parse("198.19.0.0/24"), IpPrefix.parse("198.19.0.0/24")));
-        assertFalse(WgQuick.covers(IpPrefix.parse("198.19.0.0/25"), IpPrefix.parse("198.19.0.0/24")));
-        assertFalse(WgQuick.covers(IpPrefix.parse("198.19.1.0/24"), IpPrefix.parse("198.19.0.5/32")));
-        assertFalse(WgQuick.covers(IpPrefix.parse("::/0"), IpPrefix.parse("198.19.0.0/24")));
+    void coversIsPrefixContainmentAndSeesRoutesAddedSince() {
+        net.routes.add(new FakeNetwork.Route(IF, IpPrefix.parse("198.19.0.0/24"), 254));
+        net.routes.add(new FakeNetwork.Route(IF, IpPrefix.parse("::/0"), 254));
+        net.routes.add(new FakeNetwork.Route("eth0", IpPrefix.parse("198.20.0.0/16"), 254));
+        InterfaceRoutes routes = new InterfaceRoutes(IF, net);
+        assertTrue(routes.covers(254, IpPrefix.parse("198.19.0.5/32")));
+        assertTrue(routes.covers(254, IpPrefix.parse("198.19.0.0/24")));
+        assertFalse(routes.covers(254, IpPrefix.parse("198.19.0.0/23")));
+        assertFalse(routes.covers(254, IpPrefix.parse("198.19.1.5/32")));
+        assertFalse(routes.covers(254, IpPrefix.parse("198.20.0.1/32")), "another interface's route");
+        assertTrue(routes.covers(254, IpPrefix.parse("fd00::1/128")));
+        assertFalse(routes.covers(100, IpPrefix.parse("198.19.0.5/32")), "another table");
+        routes.added(254, IpPrefix.parse("198.19.1.0/24"));
+        assertTrue(routes.covers(254, IpPrefix.parse("198.19.1.5/32")));
+        assertTrue(routes.contains(254, IpPrefix.parse("198.19.1.0/24")));
     }
 }
