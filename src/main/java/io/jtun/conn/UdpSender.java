@@ -3,6 +3,7 @@ package io.jtun.conn;
 import io.jtun.sys.Errno;
 import io.jtun.sys.Libc;
 import io.jtun.sys.SysException;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The sending half of {@link UdpTransport}: turns slots into messages and sends them with
@@ -20,9 +21,9 @@ import io.jtun.sys.SysException;
  * The run is sent again one datagram per message, so nothing is lost to segmentation, and
  * {@link TransportCounters#gsoFallbacks()} counts it. What happens next depends on why:
  * <ul>
- * <li>EIO (the route's device cannot checksum, or IPsec applies) and ENOPROTOOPT (no UDP_SEGMENT in
- *     this kernel) hold for every later run too: segmentation is turned off for good
- *     ({@link TransportCounters#gsoDisabled()}), as wireguard-go does on EIO.
+ * <li>EIO (IPsec applies to the route, or before Linux 6.11 its device cannot checksum) and
+ *     ENOPROTOOPT (no UDP_SEGMENT in this kernel) hold for every later run too: segmentation is
+ *     turned off for good ({@link TransportCounters#gsoDisabled()}), as wireguard-go does on EIO.
  * <li>EINVAL also comes from the destination itself (port 0, a link-local address without scope)
  *     and, before Linux 6.14, from a segment larger than the route's MTU. The first datagram of
  *     the run decides: if it then goes through alone, segmentation was the obstacle and is turned
@@ -43,16 +44,30 @@ final class UdpSender {
     /** Marks "no run is on probation" (see EINVAL above). */
     private static final int NO_PROBE = -1;
 
+    /**
+     * The sendmmsg call, as {@link Libc#sendmmsg} with no flags: messages taken, or -errno. A seam
+     * so tests can play a kernel that refuses segmentation, which no current kernel does on
+     * loopback (since Linux 6.11 not even for a device without checksum offload).
+     */
+    @FunctionalInterface
+    interface SendCall {
+        SendCall LIBC = (fd, vector, count) -> Libc.sendmmsg(fd, vector, count, 0);
+
+        int sendmmsg(int fd, MemorySegment vector, int count);
+    }
+
     private final int fd;
     private final int family;
     private final TransportCounters counters;
+    private final SendCall call;
     private volatile boolean segmentation;
 
-    UdpSender(int fd, int family, TransportCounters counters, boolean segmentation) {
+    UdpSender(int fd, int family, TransportCounters counters, boolean segmentation, SendCall call) {
         this.fd = fd;
         this.family = family;
         this.counters = counters;
         this.segmentation = segmentation;
+        this.call = call;
     }
 
     /** Whether runs are sent as segmented messages now. */
@@ -93,14 +108,12 @@ final class UdpSender {
             int end = plan(batch, slot, count, segmentation ? plainUntil : count);
             int entry = slot;
             while (entry < end) {
-                int n = Libc.sendmmsg(fd, vector.from(entry), Math.min(end - entry, BatchCalls.MAX_MESSAGES_PER_CALL), 0);
+                int n = call.sendmmsg(fd, vector.from(entry), Math.min(end - entry, BatchCalls.MAX_MESSAGES_PER_CALL));
                 if (n > 0) {
+                    boolean probed = false;
                     for (int k = 0; k < n; k++) {
                         int slots = vector.slots(entry + k);
-                        if (slot == probe) {
-                            // Refused (EINVAL) as a run, accepted alone: segmentation was the obstacle.
-                            disableSegmentation();
-                        }
+                        probed |= slot == probe;
                         counters.countSent(slots);
                         if (slots > 1) {
                             counters.countGsoSend();
@@ -108,6 +121,12 @@ final class UdpSender {
                         slot += slots;
                     }
                     entry += n;
+                    if (probed && segmentation) {
+                        // Refused (EINVAL) as a run, accepted alone: segmentation was the obstacle.
+                        // The runs planned after it would only be refused too: plan the rest anew.
+                        disableSegmentation();
+                        continue plan;
+                    }
                     continue;
                 }
                 int errno = -n;

@@ -7,6 +7,7 @@ import io.jtun.sys.Libc;
 import io.jtun.sys.SysException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * The UDP underlay: one non-blocking socket on {@code [::]:port} that serves IPv4 and IPv6
@@ -30,8 +31,9 @@ public final class UdpTransport implements Transport {
     /** 65535 minus the IPv4 (20) and UDP (8) headers: the largest datagram any peer can take. */
     public static final int MAX_PAYLOAD = 65507;
     /**
-     * The room a receive slot needs with receive coalescing on: a coalesced train is one UDP
-     * payload, which its 16-bit length field bounds (less its 8-byte header) within this.
+     * The room each receive slot needs with receive coalescing on. A train arrives as one UDP
+     * datagram whose 16-bit length field (8-byte header included) caps its payload at 65527 bytes,
+     * so this holds any train; the kernel drops one that does not fit whole (MSG_TRUNC).
      */
     public static final int COALESCED_ROOM = 65535;
 
@@ -53,11 +55,12 @@ public final class UdpTransport implements Transport {
     private final boolean receiveCoalescing;
     private boolean closed;
 
-    private UdpTransport(int fd, int family, int localPort, boolean segmentation, boolean receiveCoalescing) {
+    private UdpTransport(int fd, int family, int localPort, boolean segmentation, boolean receiveCoalescing,
+            UdpSender.SendCall sendCall) {
         this.fd = fd;
         this.family = family;
         this.localPort = localPort;
-        this.sender = new UdpSender(fd, family, counters, segmentation);
+        this.sender = new UdpSender(fd, family, counters, segmentation, sendCall);
         this.receiveCoalescing = receiveCoalescing;
     }
 
@@ -78,7 +81,12 @@ public final class UdpTransport implements Transport {
      * @throws JtunException BUSY when the port is taken, NO_PERMISSION for a privileged port
      */
     public static UdpTransport open(int port, UdpOffloads offloads) {
-        java.util.Objects.requireNonNull(offloads, "offloads");
+        return open(port, offloads, UdpSender.SendCall.LIBC);
+    }
+
+    /** {@link #open(int, UdpOffloads)} sending through {@code sendCall}: for tests that play a refusing kernel. */
+    static UdpTransport open(int port, UdpOffloads offloads, UdpSender.SendCall sendCall) {
+        Objects.requireNonNull(offloads, "offloads");
         if (port < 0 || port > MAX_PORT) {
             throw new IllegalArgumentException("UDP port " + port + " is outside 0..65535");
         }
@@ -104,7 +112,7 @@ public final class UdpTransport implements Transport {
             // message and send a run as one oversized datagram.
             boolean segmentation = offloads.segmentation() && trySetUdpOption(fd, ControlMessages.UDP_SEGMENT, 0);
             boolean coalescing = offloads.receiveCoalescing() && trySetUdpOption(fd, ControlMessages.UDP_GRO, 1);
-            return new UdpTransport(fd, family, queryLocalPort(fd), segmentation, coalescing);
+            return new UdpTransport(fd, family, queryLocalPort(fd), segmentation, coalescing, sendCall);
         } catch (RuntimeException e) {
             Libc.close(fd);
             throw e;
@@ -178,8 +186,9 @@ public final class UdpTransport implements Transport {
     }
 
     /**
-     * Whether sends group runs of slots into segmented messages now: asked for, supported, and
-     * not turned off since because the kernel refused it ({@link TransportCounters#gsoDisabled()}).
+     * Whether sends group runs of slots into segmented messages now: asked for, supported by the
+     * kernel, and not turned off since after the kernel refused a run
+     * ({@link TransportCounters#gsoDisabled()}).
      */
     public boolean segmentation() {
         return sender.segmentation();
