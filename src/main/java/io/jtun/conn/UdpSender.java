@@ -38,7 +38,7 @@ import java.lang.foreign.MemorySegment;
 final class UdpSender {
     /**
      * The most segments the kernel takes in one message. UDP_MAX_SEGMENTS was 64 from
-     * UDP_SEGMENT's start (Linux 4.18) until 6.10 raised it to 128: 64 is accepted everywhere.
+     * UDP_SEGMENT's start (Linux 4.18); recent kernels raised it to 128. 64 is accepted everywhere.
      */
     static final int MAX_SEGMENTS = 64;
     /** Marks "no run is on probation" (see EINVAL above). */
