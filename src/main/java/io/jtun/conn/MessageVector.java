@@ -15,6 +15,12 @@ import java.lang.foreign.StructLayout;
  * sendmmsg read, one entry per {@link PacketBatch} slot. Allocated once with its batch; each call
  * only rewrites the few fields that change, as raw 64-bit addresses, so no Java object is made.
  *
+ * <p>Usually entry i carries slot i. A segmented send ({@link #sendRun}) packs several slots into
+ * one message: its msg_iov points into a second iovec array that has one iovec per slot, in slot
+ * order, so a run of slots is a run of iovecs and no entry needs room for more than its own.
+ * Entries are then packed too (message m of a call starting at slot s is entry s + m, never past
+ * the slot it starts at), and {@link #slots} tells how many slots each carries.
+ *
  * <p>Layouts are those of LP64 Linux (x86_64, aarch64), checked when the class loads.
  */
 final class MessageVector {
@@ -46,6 +52,8 @@ final class MessageVector {
     private static final long NAMELEN = MSGHDR.byteOffset(groupElement("msg_namelen"));
     private static final long IOV = MSGHDR.byteOffset(groupElement("msg_iov"));
     private static final long IOVLEN = MSGHDR.byteOffset(groupElement("msg_iovlen"));
+    private static final long CONTROL = MSGHDR.byteOffset(groupElement("msg_control"));
+    private static final long CONTROLLEN = MSGHDR.byteOffset(groupElement("msg_controllen"));
     private static final long FLAGS = MSGHDR.byteOffset(groupElement("msg_flags"));
     private static final long LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
 
@@ -78,9 +86,17 @@ final class MessageVector {
     private final MemorySegment iovecs;
     private final MemorySegment headers;
     private final MemorySegment mappedNames;
+    /** One iovec per slot, in slot order, for messages that carry a run of slots. */
+    private final MemorySegment slotIovecs;
+    /** {@link ControlMessages#ROOM} bytes of ancillary data per entry. */
+    private final MemorySegment controls;
     private final long iovecBase;
     private final long headerBase;
     private final long mappedNameBase;
+    private final long slotIovecBase;
+    private final long controlBase;
+    /** How many slots each entry's message carries (sends only). */
+    private final int[] slots;
     /** entries sliced at each index once, so calls starting mid-batch allocate nothing. */
     private final MemorySegment[] from;
 
@@ -90,13 +106,17 @@ final class MessageVector {
         iovecs = arena.allocate(IOVEC_SIZE * IOVECS_PER_ENTRY * capacity, ALIGNMENT);
         headers = arena.allocate(HEADER_STRIDE * capacity, ALIGNMENT);
         mappedNames = arena.allocate(MAPPED_NAME_STRIDE * capacity, ALIGNMENT);
+        slotIovecs = arena.allocate(IOVEC_SIZE * capacity, ALIGNMENT);
+        controls = arena.allocate((long) ControlMessages.ROOM * capacity, ALIGNMENT);
         iovecBase = iovecs.address();
         headerBase = headers.address();
         mappedNameBase = mappedNames.address();
+        slotIovecBase = slotIovecs.address();
+        controlBase = controls.address();
+        slots = new int[capacity];
         from = new MemorySegment[capacity];
         for (int i = 0; i < capacity; i++) {
             from[i] = entries.asSlice(MMSGHDR_SIZE * i);
-            // msg_control stays NULL and msg_controllen 0 (zeroed by allocate): no ancillary data.
         }
     }
 
@@ -109,11 +129,18 @@ final class MessageVector {
         return from[i];
     }
 
-    /** Prepares entry {@code i} to receive a datagram straight into the payload area. */
-    void receiveInto(int i, long nameAddress, long payloadAddress, long room) {
+    /**
+     * Prepares entry {@code i} to receive a datagram straight into the payload area, and with
+     * {@code control} its ancillary data into the entry's control area (msg_controllen is reset
+     * to the full room, since each call overwrites it with what the kernel wrote).
+     */
+    void receiveInto(int i, long nameAddress, long payloadAddress, long room, boolean control) {
         long iov = iovecAddress(i);
         setIovec(i, 0, payloadAddress, room);
         setHeader(i, nameAddress, Sockaddr.STORAGE_SIZE, iov, 1);
+        if (control) {
+            setControl(i, controlBase + controlOffset(i), ControlMessages.ROOM);
+        }
     }
 
     /**
@@ -134,6 +161,33 @@ final class MessageVector {
         setHeader(i, nameAddress, nameLength, iov, 1);
     }
 
+    /** Points slot {@code slot}'s iovec, for {@link #sendRun}, at its payload. */
+    void setSlotPayload(int slot, long payloadAddress, long length) {
+        long off = IOVEC_SIZE * slot;
+        slotIovecs.set(JAVA_LONG, off + IOV_BASE, payloadAddress);
+        slotIovecs.set(JAVA_LONG, off + IOV_LEN, length);
+    }
+
+    /**
+     * Prepares entry {@code i} to send slots firstSlot..firstSlot+count-1 (their iovecs set with
+     * {@link #setSlotPayload}) as one message. With a {@code segmentSize} above 0 the message
+     * carries UDP_SEGMENT and the kernel cuts it into datagrams of that size; with 0 it is one
+     * datagram (count is then 1).
+     */
+    void sendRun(int i, long nameAddress, int nameLength, int firstSlot, int count, int segmentSize) {
+        setHeader(i, nameAddress, nameLength, slotIovecBase + IOVEC_SIZE * firstSlot, count);
+        if (segmentSize > 0) {
+            long off = controlOffset(i);
+            setControl(i, controlBase + off, ControlMessages.writeSegmentSize(controls, off, segmentSize));
+        }
+        slots[i] = count;
+    }
+
+    /** How many slots entry {@code i}'s message carries, as {@link #sendRun} set it. */
+    int slots(int i) {
+        return slots[i];
+    }
+
     /** Bytes the kernel transferred for entry {@code i} (msg_len). */
     int messageLength(int i) {
         return entries.get(JAVA_INT, MMSGHDR_SIZE * i + LEN);
@@ -147,6 +201,20 @@ final class MessageVector {
     /** msg_flags the kernel reported for entry {@code i} (MSG_TRUNC, ...). */
     int flags(int i) {
         return entries.get(JAVA_INT, MMSGHDR_SIZE * i + FLAGS);
+    }
+
+    /** msg_controllen after a receive: the bytes of ancillary data the kernel wrote for entry {@code i}. */
+    long controlLength(int i) {
+        return entries.get(JAVA_LONG, MMSGHDR_SIZE * i + CONTROLLEN);
+    }
+
+    /** The ancillary data area; entry {@code i}'s starts at {@link #controlOffset}. */
+    MemorySegment controls() {
+        return controls;
+    }
+
+    long controlOffset(int i) {
+        return (long) ControlMessages.ROOM * i;
     }
 
     /** The header scratch area; entry {@code i}'s starts at {@link #headerOffset}. */
@@ -187,7 +255,16 @@ final class MessageVector {
         entries.set(JAVA_INT, off + NAMELEN, nameLength);
         entries.set(JAVA_LONG, off + IOV, iov);
         entries.set(JAVA_LONG, off + IOVLEN, iovCount);
+        // No ancillary data unless the caller adds some: an entry never keeps a stale cmsg.
+        entries.set(JAVA_LONG, off + CONTROL, 0L);
+        entries.set(JAVA_LONG, off + CONTROLLEN, 0L);
         entries.set(JAVA_INT, off + FLAGS, 0);
         entries.set(JAVA_INT, off + LEN, 0);
+    }
+
+    private void setControl(int i, long control, long length) {
+        long off = MMSGHDR_SIZE * i;
+        entries.set(JAVA_LONG, off + CONTROL, control);
+        entries.set(JAVA_LONG, off + CONTROLLEN, length);
     }
 }

@@ -13,6 +13,8 @@ import java.util.Objects;
  * prepend a 16-byte header by moving the offset back, without copying the payload. Offsets start
  * at 0 and no transport changes them.
  *
+ * <p>A received slot may hold a train of datagrams rather than one: see {@link #segmentSize}.
+ *
  * <p>Slot addresses are kept normalized: an IPv4 peer is always a {@code sockaddr_in}, also when
  * a dual-stack socket reported it as {@code ::ffff:a.b.c.d}.
  *
@@ -38,6 +40,7 @@ public final class PacketBatch {
     private final int[] offsets;
     private final int[] lengths;
     private final int[] addressLengths;
+    private final int[] segmentSizes;
     private final MessageVector vector;
     private int count;
 
@@ -67,6 +70,7 @@ public final class PacketBatch {
         this.offsets = new int[capacity];
         this.lengths = new int[capacity];
         this.addressLengths = new int[capacity];
+        this.segmentSizes = new int[capacity];
         this.vector = new MessageVector(arena, capacity);
     }
 
@@ -120,6 +124,38 @@ public final class PacketBatch {
                     + " does not fit a slot of " + slotSize + " bytes");
         }
         lengths[i] = length;
+    }
+
+    /**
+     * 0 when slot {@code i} holds one datagram (always, unless it was received by a
+     * {@link UdpTransport} with receive coalescing on). Otherwise the slot holds a train of
+     * datagrams from its one sender, all {@code segmentSize} bytes long but the last, which may be
+     * shorter: datagram k starts at payload offset {@code k * segmentSize} and the train has
+     * {@link #segmentCount} of them. Never at or above {@link #length}: a train has two or more.
+     *
+     * <p>{@link Transport#send} ignores it: a slot is always sent as the one datagram its length
+     * says.
+     */
+    public int segmentSize(int i) {
+        return segmentSizes[Objects.checkIndex(i, capacity)];
+    }
+
+    /** How many datagrams slot {@code i} holds: 1, or ceil(length / segmentSize) for a train. */
+    public int segmentCount(int i) {
+        int segment = segmentSize(i);
+        return segment == 0 ? 1 : Math.ceilDiv(lengths[i], segment);
+    }
+
+    /**
+     * Sets or (with 0) clears slot {@code i}'s train layout; for a layer that takes a train apart
+     * in place, or builds one. Not checked against the length, which may change after it.
+     */
+    public void setSegmentSize(int i, int segmentSize) {
+        Objects.checkIndex(i, capacity);
+        if (segmentSize < 0) {
+            throw new IllegalArgumentException("segment size " + segmentSize + " is negative");
+        }
+        segmentSizes[i] = segmentSize;
     }
 
     /** Bytes slot {@code i} has for a payload at its current offset. */
@@ -182,7 +218,10 @@ public final class PacketBatch {
         return SocketEndpoint.fromSockaddr(address(i), addressLengths[i]);
     }
 
-    /** Copies slot {@code from}'s payload and address to slot {@code to}, which keeps its offset. */
+    /**
+     * Copies slot {@code from}'s payload, address and {@link #segmentSize} to slot {@code to},
+     * which keeps its offset.
+     */
     public void copySlot(int from, int to) {
         Objects.checkIndex(from, capacity);
         Objects.checkIndex(to, capacity);
@@ -199,6 +238,7 @@ public final class PacketBatch {
                 addressLengths[from]);
         lengths[to] = length;
         addressLengths[to] = addressLengths[from];
+        segmentSizes[to] = segmentSizes[from];
     }
 
     // Package-private pieces for the transports: native addresses and unchecked bookkeeping.
@@ -223,9 +263,26 @@ public final class PacketBatch {
         return dataBase + stride * i + offsets[i];
     }
 
-    /** Records what the kernel delivered; it never exceeds the room the transport offered. */
+    /** Records a single datagram the kernel delivered; it never exceeds the room the transport offered. */
     void received(int i, int length, int addressLength) {
+        received(i, length, addressLength, 0);
+    }
+
+    /** Records what the kernel delivered: a train of datagrams of {@code segmentSize}, or one (0). */
+    void received(int i, int length, int addressLength, int segmentSize) {
         lengths[i] = length;
         addressLengths[i] = addressLength;
+        segmentSizes[i] = segmentSize;
+    }
+
+    /** Whether slots {@code i} and {@code j} have byte-for-byte the same sockaddr. */
+    boolean sameAddress(int i, int j) {
+        int length = addressLengths[i];
+        if (length != addressLengths[j]) {
+            return false;
+        }
+        long a = (long) ADDRESS_SIZE * i;
+        long b = (long) ADDRESS_SIZE * j;
+        return MemorySegment.mismatch(addresses, a, a + length, addresses, b, b + length) == -1;
     }
 }

@@ -11,6 +11,14 @@ package io.jtun.conn;
  * are dropped and counted, never delivered cut short. 0 means nothing is waiting: poll every
  * descriptor of {@link #fds()} for POLLIN, then call receive again.
  *
+ * <p>A slot normally holds one datagram. A transport with receive coalescing (a
+ * {@link UdpTransport} opened with {@link UdpOffloads#receiveCoalescing()}) may instead fill a slot
+ * with a train of datagrams from its one sender: then {@link PacketBatch#segmentSize} is the size
+ * of each datagram but the last (which may be shorter), and datagram k starts k * segmentSize
+ * bytes into the payload. Receive sets segmentSize for every slot it fills, 0 for a single
+ * datagram, so a caller checks it per slot; without coalescing it is always 0. The count receive
+ * returns is of slots; {@link TransportCounters#received()} counts datagrams.
+ *
  * <h2>Sending</h2>
  * {@link #send(PacketBatch, int)} sends slots first..count-1 in order, each to its own address,
  * and returns how many it consumed: slots first..first+k-1 are done. A datagram that fails on
@@ -19,6 +27,9 @@ package io.jtun.conn;
  * rest. When k is less than asked, the socket buffer is full (EAGAIN): poll
  * {@link #blockedFd()} for POLLOUT and call send again from first+k, or drop the rest.
  * Errors that mean the socket itself is broken throw {@link io.jtun.sys.SysException}.
+ * A transport may carry several slots in one message ({@link UdpTransport} with segmentation):
+ * k still counts slots, a message that failed skips (and counts) all of its slots, and one that
+ * the full socket stopped counts none of them, so k always ends at a whole message.
  *
  * <h2>Threads</h2>
  * One thread may receive while another sends, each with its own batch; no two threads receive

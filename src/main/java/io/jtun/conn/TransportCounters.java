@@ -19,21 +19,32 @@ public final class TransportCounters {
     private long sendMalformed;
     private long sendOther;
     private int lastSendErrno;
+    private long gsoSends;
+    private long gsoFallbacks;
+    private long gsoDisabled;
+    private long groReceives;
 
     TransportCounters() {
     }
 
-    /** Datagrams delivered to the caller. */
+    /**
+     * Datagrams delivered to the caller: each datagram of a coalesced slot counts (see
+     * {@link PacketBatch#segmentSize}), so the figure is the same with receive coalescing on or off.
+     */
     public long received() {
         return received;
     }
 
-    /** Datagrams the kernel accepted for sending. */
+    /** Datagrams the kernel accepted for sending, also those sent as segments of one message. */
     public long sent() {
         return sent;
     }
 
-    /** Datagrams dropped because they were larger than the slot's room. */
+    /**
+     * Messages dropped because they were larger than the slot's room (one count per message, also
+     * for a coalesced train), or because their ancillary data was cut short (MSG_CTRUNC), which
+     * leaves a coalesced train's layout unknown.
+     */
     public long receiveTruncated() {
         return receiveTruncated;
     }
@@ -78,6 +89,35 @@ public final class TransportCounters {
         return lastSendErrno;
     }
 
+    /**
+     * Messages that carried several datagrams as segments (UDP_SEGMENT) and were accepted; their
+     * datagrams are counted in {@link #sent()}. 0 while segmentation is off.
+     */
+    public long gsoSends() {
+        return gsoSends;
+    }
+
+    /**
+     * Runs the kernel refused as one segmented message (EIO, ENOPROTOOPT, EINVAL, EMSGSIZE) and that
+     * were sent again one datagram per message instead, so none was lost to segmentation.
+     */
+    public long gsoFallbacks() {
+        return gsoFallbacks;
+    }
+
+    /**
+     * 1 once this transport turned segmentation off for good because the kernel refused it (the
+     * egress device cannot checksum, the kernel lacks UDP_SEGMENT, ...); 0 otherwise.
+     */
+    public long gsoDisabled() {
+        return gsoDisabled;
+    }
+
+    /** Received messages that held several datagrams (a UDP_GRO train); their datagrams count in {@link #received()}. */
+    public long groReceives() {
+        return groReceives;
+    }
+
     /** Datagrams skipped by send, whatever the reason. */
     public long sendErrors() {
         return sendTooBig + sendUnreachable + sendRefused + sendMalformed + sendOther;
@@ -94,6 +134,22 @@ public final class TransportCounters {
 
     void countSent(int n) {
         sent += n;
+    }
+
+    void countGsoSend() {
+        gsoSends++;
+    }
+
+    void countGsoFallback() {
+        gsoFallbacks++;
+    }
+
+    void countGsoDisabled() {
+        gsoDisabled++;
+    }
+
+    void countGroReceive() {
+        groReceives++;
     }
 
     void countTruncated() {
@@ -113,13 +169,18 @@ public final class TransportCounters {
     }
 
     void countSendFailure(int errno) {
+        countSendFailures(errno, 1);
+    }
+
+    /** {@code datagrams} skipped because the one message carrying them failed with {@code errno}. */
+    void countSendFailures(int errno, int datagrams) {
         lastSendErrno = errno;
         switch (errno) {
-            case Errno.EMSGSIZE -> sendTooBig++;
+            case Errno.EMSGSIZE -> sendTooBig += datagrams;
             case Errno.ENETUNREACH, Errno.EHOSTUNREACH, Errno.ENETDOWN, Errno.EHOSTDOWN,
-                    Errno.EADDRNOTAVAIL -> sendUnreachable++;
-            case Errno.ECONNREFUSED -> sendRefused++;
-            default -> sendOther++;
+                    Errno.EADDRNOTAVAIL -> sendUnreachable += datagrams;
+            case Errno.ECONNREFUSED -> sendRefused += datagrams;
+            default -> sendOther += datagrams;
         }
     }
 
@@ -128,6 +189,7 @@ public final class TransportCounters {
         return "received=" + received + " sent=" + sent + " receiveTruncated=" + receiveTruncated
                 + " receiveMalformed=" + receiveMalformed + " receiveErrors=" + receiveErrors
                 + " sendTooBig=" + sendTooBig + " sendUnreachable=" + sendUnreachable + " sendRefused="
-                + sendRefused + " sendMalformed=" + sendMalformed + " sendOther=" + sendOther;
+                + sendRefused + " sendMalformed=" + sendMalformed + " sendOther=" + sendOther + " gsoSends=" + gsoSends
+                + " gsoFallbacks=" + gsoFallbacks + " gsoDisabled=" + gsoDisabled + " groReceives=" + groReceives;
     }
 }

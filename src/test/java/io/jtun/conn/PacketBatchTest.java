@@ -158,4 +158,52 @@ class PacketBatchTest {
             assertThrows(IllegalArgumentException.class, () -> batch.copySlot(0, 1));
         }
     }
+
+    @Test
+    void aSlotHoldsOneDatagramUnlessATrainWasReceived() {
+        try (Arena arena = Arena.ofConfined()) {
+            PacketBatch batch = new PacketBatch(arena, 3, 4000);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0, batch.segmentSize(i));
+                assertEquals(1, batch.segmentCount(i));
+            }
+            // A train of 3 x 1000 + 300: datagram k at k * 1000.
+            batch.received(0, 3300, 16, 1000);
+            assertEquals(1000, batch.segmentSize(0));
+            assertEquals(4, batch.segmentCount(0));
+            batch.received(1, 2000, 16, 1000);
+            assertEquals(2, batch.segmentCount(1), "the last datagram may be full-sized too");
+            // copySlot carries the layout along with the payload.
+            batch.copySlot(0, 2);
+            assertEquals(1000, batch.segmentSize(2));
+            assertEquals(4, batch.segmentCount(2));
+            // What other transports record is always a single datagram.
+            batch.received(2, 3300, 16);
+            assertEquals(0, batch.segmentSize(2));
+            batch.setSegmentSize(1, 0);
+            assertEquals(1, batch.segmentCount(1));
+            batch.copySlot(1, 0);
+            assertEquals(0, batch.segmentSize(0));
+            assertThrows(IllegalArgumentException.class, () -> batch.setSegmentSize(0, -1));
+            assertThrows(IndexOutOfBoundsException.class, () -> batch.segmentSize(3));
+        }
+    }
+
+    @Test
+    void comparesSlotAddressesByteForByte() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            PacketBatch batch = new PacketBatch(arena, 4, 10);
+            batch.setAddress(0, endpoint("198.18.0.2", 51820));
+            batch.setAddress(1, endpoint("198.18.0.2", 51820));
+            batch.setAddress(2, endpoint("198.18.0.2", 51821));
+            assertTrue(batch.sameAddress(0, 1));
+            assertFalse(batch.sameAddress(0, 2));
+            batch.setAddress(2, endpoint("fd00::2", 51820));
+            batch.setAddress(3, endpoint("fd00::2", 51820));
+            assertFalse(batch.sameAddress(0, 2));
+            assertTrue(batch.sameAddress(2, 3));
+            batch.setAddress(3, endpoint("fd00::3", 51820));
+            assertFalse(batch.sameAddress(2, 3));
+        }
+    }
 }
