@@ -70,7 +70,11 @@ final class InboundLoop implements Runnable {
                     continue;
                 }
                 for (int i = 0; i < count; i++) {
-                    deliver(batch, i);
+                    if (batch.segmentSize(i) == 0) {
+                        deliver(batch, i);
+                    } else {
+                        deliverTrain(batch, i);
+                    }
                 }
                 if (coalescer != null) {
                     coalescer.flush();
@@ -89,6 +93,24 @@ final class InboundLoop implements Runnable {
         }
         pollSet.set(sockets.length, context.wake().fd(), Libc.POLLIN);
         return pollSet;
+    }
+
+    /**
+     * A slot holding a train of datagrams from one sender (UDP GRO): each is opened and delivered
+     * in turn where it lies. Opening one only writes inside its own bytes (the inner packet
+     * moves forward over its header, the vnet header goes into the consumed header), so the
+     * datagrams after it are untouched.
+     */
+    private void deliverTrain(PacketBatch batch, int slot) {
+        int segment = batch.segmentSize(slot);
+        int first = batch.offset(slot);
+        int total = batch.length(slot);
+        for (int at = 0; at < total; at += segment) {
+            batch.setLength(slot, 0);
+            batch.setOffset(slot, first + at);
+            batch.setLength(slot, Math.min(segment, total - at));
+            deliver(batch, slot);
+        }
     }
 
     private void deliver(PacketBatch batch, int slot) {

@@ -1,5 +1,6 @@
 package io.jtun.device;
 
+import io.jtun.config.DataPathOffload;
 import io.jtun.conn.SocketEndpoint;
 import io.jtun.conn.TransportCounters;
 import io.jtun.net.IpPrefix;
@@ -32,6 +33,13 @@ public final class StatusReport {
             out.append("  listening port: ").append(tunnel.listenPort()).append('\n');
         }
         out.append("  mtu: ").append(tunnel.mtu()).append('\n');
+        out.append("  offloads: ").append(DataPathOffload.format(tunnel.offloads()));
+        TransportCounters transport = tunnel.transport().counters();
+        if (transport.gsoSends() + transport.groReceives() > 0) {
+            out.append(" (").append(transport.gsoSends()).append(" segmented sends, ").append(transport.groReceives())
+                    .append(" coalesced receives)");
+        }
+        out.append('\n');
         if (!tunnel.config().addresses().isEmpty()) {
             out.append("  address: ").append(join(tunnel.config().addresses())).append('\n');
         }

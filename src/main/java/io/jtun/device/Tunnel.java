@@ -11,6 +11,7 @@ import io.jtun.config.PeerConfig;
 import io.jtun.conn.IpInIpTransport;
 import io.jtun.conn.SocketEndpoint;
 import io.jtun.conn.Transport;
+import io.jtun.conn.UdpOffloads;
 import io.jtun.conn.UdpTransport;
 import io.jtun.device.wg.WgClock;
 import io.jtun.device.wg.WireGuard;
@@ -150,7 +151,21 @@ public final class Tunnel implements AutoCloseable {
         EnumSet<DataPathOffload> offloads = EnumSet.allOf(DataPathOffload.class);
         offloads.removeAll(config.disabledOffloads());
         offloads.removeAll(disabled);
-        Transport transport = openTransport(config);
+        UdpOffloads udpOffloads = new UdpOffloads(offloads.contains(DataPathOffload.UDP_GSO),
+                offloads.contains(DataPathOffload.UDP_GRO));
+        Transport transport = openTransport(config, udpOffloads);
+        if (transport instanceof UdpTransport udp) {
+            // What the kernel refused is off (reported as such by jtun show).
+            if (!udp.segmentation()) {
+                offloads.remove(DataPathOffload.UDP_GSO);
+            }
+            if (!udp.receiveCoalescing()) {
+                offloads.remove(DataPathOffload.UDP_GRO);
+            }
+        } else {
+            offloads.remove(DataPathOffload.UDP_GSO);
+            offloads.remove(DataPathOffload.UDP_GRO);
+        }
         // Both device offloads need the virtio-net header in front of every packet; TAP frames take neither.
         boolean vnet = config.mode() == TunMode.TUN
                 && (offloads.contains(DataPathOffload.TSO) || offloads.contains(DataPathOffload.GRO));
@@ -237,7 +252,7 @@ public final class Tunnel implements AutoCloseable {
         }
     }
 
-    private static Transport openTransport(InterfaceConfig config) {
+    private static Transport openTransport(InterfaceConfig config, UdpOffloads udpOffloads) {
         if (config.encapsulation() == Encapsulation.IPIP) {
             try {
                 return IpInIpTransport.open();
@@ -247,7 +262,7 @@ public final class Tunnel implements AutoCloseable {
         }
         UdpTransport udp;
         try {
-            udp = UdpTransport.open(config.listenPort().orElse(0));
+            udp = UdpTransport.open(config.listenPort().orElse(0), udpOffloads);
         } catch (JtunException e) {
             throw at(config, ConfigKey.LISTEN_PORT, e);
         }
@@ -292,7 +307,8 @@ public final class Tunnel implements AutoCloseable {
         if (port != 0 && port == current.localPort()) {
             return;
         }
-        UdpTransport next = UdpTransport.open(port);
+        UdpTransport next = UdpTransport.open(port, new UdpOffloads(offloads.contains(DataPathOffload.UDP_GSO),
+                offloads.contains(DataPathOffload.UDP_GRO)));
         if (fwMark != 0) {
             next.setFwMark(fwMark);
         }
