@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Encrypted tunnels speaking WireGuard, against Debian's wireguard-go and against jtun itself,
@@ -99,8 +101,17 @@ class WireGuardIT {
     }
 
     private void jtunOnB(boolean withPsk) {
+        jtunOnB(withPsk, "");
+    }
+
+    private void jtunOnA(boolean withPsk, String extra) {
+        jtunUp(a, jtunConfig(keyA, "10.77.0.1", "fd00:77::1", PORT_A, publicB, withPsk ? psk : null,
+                "198.18.0.2:" + PORT_B, "10.77.0.2", "fd00:77::2", extra));
+    }
+
+    private void jtunOnB(boolean withPsk, String extra) {
         jtunUp(b, jtunConfig(keyB, "10.77.0.2", "fd00:77::2", PORT_B, publicA, withPsk ? psk : null,
-                "198.18.0.1:" + PORT_A, "10.77.0.1", "fd00:77::1", ""));
+                "198.18.0.1:" + PORT_A, "10.77.0.1", "fd00:77::1", extra));
     }
 
     private WireGuardGo wireguardGoOnB(boolean withPsk) throws Exception {
@@ -207,6 +218,43 @@ class WireGuardIT {
         jtunOnA(false);
         jtunOnB(false);
         pingsBothWays(b, "10.77.0.1", "fd00:77::1", a, "10.77.0.2", "fd00:77::2");
+    }
+
+    /**
+     * Every data-path offload can be switched off on its own and the tunnel still carries
+     * everything intact; with all of them on (unless JTUN_OFFLOAD=off, the failsafe run that
+     * repeats this class), they are really used: the receiving device gets merged super-packets
+     * and the sockets send and receive segmented trains.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "tso", "gro", "udp-gso", "udp-gro"})
+    void jtunToJtunWithEachOffloadOff(String off) throws Exception {
+        String extra = off.isEmpty() ? "" : "DisableOffload = " + off;
+        jtunOnA(false, extra);
+        jtunOnB(false, extra);
+        pingsBothWays(a, "10.77.0.2", "fd00:77::2", b, "10.77.0.1", "fd00:77::1");
+        transfer(a, b, "10.77.0.2", 5007);
+        transfer(b, a, "10.77.0.1", 5008);
+
+        String show = b.jtun("show", "jw0").stdout();
+        String offloads = show.lines().filter(l -> l.contains("offloads:")).findFirst().orElseThrow();
+        List<String> inUse = List.of(offloads.strip().replaceFirst("offloads: ", "").split(" ")[0].split(","));
+        if (!off.isEmpty()) {
+            assertFalse(inUse.contains(off), offloads);
+        }
+        if (!off.isEmpty() || "off".equals(System.getenv("JTUN_OFFLOAD"))) {
+            return;
+        }
+        assertEquals(List.of("tso", "gro", "udp-gso", "udp-gro"), inUse, offloads);
+        assertTrue(offloads.matches(".*\\(([1-9][0-9]*) segmented sends, ([1-9][0-9]*) coalesced receives\\).*"),
+                offloads);
+        long tunnelPackets = Long.parseLong(show.replaceAll("(?s).*transfer: .* received \\(([0-9]+) packets\\).*",
+                "$1"));
+        String link = b.exec("ip", "-s", "link", "show", "jw0").stdout();
+        long devicePackets = Long.parseLong(link.lines().dropWhile(l -> !l.strip().startsWith("RX:")).skip(1)
+                .findFirst().orElseThrow().strip().split("\\s+")[1]);
+        assertTrue(devicePackets * 4 < tunnelPackets, "GRO merged the " + tunnelPackets
+                + " packets from the tunnel into " + devicePackets + " device writes");
     }
 
     // ---- what the wire shows ----
