@@ -1,5 +1,6 @@
 package io.jtun.conn;
 
+import io.jtun.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -57,7 +58,9 @@ public final class PacketBatch {
         this.capacity = capacity;
         this.slotSize = slotSize;
         this.stride = (slotSize + SLOT_ALIGNMENT - 1L) / SLOT_ALIGNMENT * SLOT_ALIGNMENT;
-        this.data = arena.allocate(stride * capacity, SLOT_ALIGNMENT);
+        // Slots are sized for the largest packet, but most hold small ones: memory is only
+        // committed where packets are actually written.
+        this.data = Libc.allocateLazily(arena, stride * capacity);
         this.addresses = arena.allocate((long) ADDRESS_SIZE * capacity, SLOT_ALIGNMENT);
         this.dataBase = data.address();
         this.addressBase = addresses.address();

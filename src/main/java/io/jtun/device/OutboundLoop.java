@@ -50,7 +50,7 @@ final class OutboundLoop implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             PacketBatch batch = new PacketBatch(arena, context.batchSize(), Tunnel.SLOT_SIZE);
-            superPacket = context.vnetHeader() ? arena.allocate(TunDevice.READ_BUFFER_SIZE) : null;
+            superPacket = context.vnetHeader() ? Libc.allocateLazily(arena, TunDevice.READ_BUFFER_SIZE) : null;
             PollSet idle = new PollSet(arena, 2);
             idle.set(DEVICE, queue.fd(), Libc.POLLIN);
             idle.set(WAKE, context.wake().fd(), Libc.POLLIN);

@@ -110,6 +110,11 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETEUID = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle MMAP = failing("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = plain("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final int PROT_READ_WRITE = 0x3;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x22;
 
     private Libc() {
     }
@@ -170,6 +175,37 @@ public final class Libc {
             MemorySegment capture = capture();
             int fd = (int) OPEN.invokeExact(capture, cPath, flags, 0);
             return check("open(" + path + ")", fd, capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code size} bytes of zeroed memory that takes no physical memory until it is written:
+     * anonymous private pages, mapped on first touch. Big packet buffers sized for the worst case
+     * (64 KB per slot) then cost only what traffic actually uses, where {@link Arena#allocate}
+     * would zero, and so commit, all of it up front. Unmapped when {@code arena} closes.
+     */
+    public static MemorySegment allocateLazily(Arena arena, long size) {
+        MemorySegment mapped;
+        try {
+            MemorySegment capture = capture();
+            mapped = (MemorySegment) MMAP.invokeExact(capture, MemorySegment.NULL, size, PROT_READ_WRITE,
+                    MAP_PRIVATE_ANONYMOUS, -1, 0L);
+            if (mapped.address() == -1L) {
+                throw new SysException("mmap", (int) ERRNO.get(capture, 0L));
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return mapped.reinterpret(size, arena, segment -> munmap(segment, size));
+    }
+
+    private static void munmap(MemorySegment segment, long size) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(segment, size);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -1,5 +1,6 @@
 package io.jtun.device.offload;
 
+import io.jtun.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -98,7 +99,7 @@ public final class TcpCoalescer<T> {
         boolean closed;
 
         Flow(Arena arena) {
-            buffer = arena.allocate(VirtioNetHeader.SIZE + MAX_PACKET);
+            buffer = Libc.allocateLazily(arena, VirtioNetHeader.SIZE + MAX_PACKET);
         }
     }
 
