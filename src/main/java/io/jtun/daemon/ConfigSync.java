@@ -18,6 +18,7 @@ import io.jtun.uapi.AllowedIpChange;
 import io.jtun.uapi.PeerChange;
 import io.jtun.uapi.SetRequest;
 import io.jtun.uapi.UapiException;
+import io.jtun.wgquick.InterfaceRoutes;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ import java.util.Set;
  * AllowedIPs are added as {@code jtun up} added the first ones.
  */
 final class ConfigSync {
+    /** The main routing table's number. */
+    private static final int RT_TABLE_MAIN = 254;
     private ConfigSync() {
     }
 
@@ -85,9 +88,17 @@ final class ConfigSync {
             return;
         }
         try (Rtnetlink netlink = Rtnetlink.open()) {
+            // The routes are read once: asking the kernel per range would be quadratic with
+            // thousands of peers. As jtun up does, a range a route via the interface already
+            // covers gets none.
+            InterfaceRoutes present = new InterfaceRoutes(tunnel.name(), netlink);
             for (PeerConfig peer : fresh.peers()) {
                 for (IpPrefix range : peer.allowedIps()) {
-                    netlink.addRoute(tunnel.name(), range);
+                    IpPrefix network = range.network();
+                    if (!present.covers(RT_TABLE_MAIN, network)) {
+                        netlink.addRoute(tunnel.name(), network);
+                        present.added(RT_TABLE_MAIN, network);
+                    }
                 }
             }
         }

@@ -116,7 +116,18 @@ public final class UapiBridge implements UapiDevice {
             wireGuard.setPersistentKeepalive(peer, change.persistentKeepaliveInterval().getAsInt());
         }
         if (change.replaceAllowedIps()) {
-            peers.setAllowedIps(peer, List.of(), true);
+            // Worked out first and applied as one replacement: the ranges the peer keeps are never
+            // absent in between (no packet to it is dropped by a reload), and unchanged ones cost nothing.
+            List<IpPrefix> wanted = new ArrayList<>();
+            for (AllowedIpChange allowed : change.allowedIps()) {
+                if (allowed.remove()) {
+                    wanted.remove(allowed.prefix().network());
+                } else {
+                    wanted.add(allowed.prefix().network());
+                }
+            }
+            peers.setAllowedIps(peer, wanted, true);
+            return;
         }
         for (AllowedIpChange allowed : change.allowedIps()) {
             if (allowed.remove()) {

@@ -73,13 +73,30 @@ public final class AllowedIps<T> {
         return node == null ? null : node.value;
     }
 
-    /** Removes exactly this range (the routes inside or around it stay). */
+    /**
+     * Removes exactly this range (the routes inside or around it stay), in O(prefix length):
+     * the path is copied without it, and nodes left holding nothing are dropped.
+     */
     public synchronized void remove(IpPrefix prefix) {
         T owner = exact(prefix);
         if (owner != null) {
-            publish(prefix.isIpv6(), insert(prefix.isIpv6() ? ipv6 : ipv4, prefix.address(), prefix.prefixLength(), 0,
-                    null));
+            publish(prefix.isIpv6(), remove(prefix.isIpv6() ? ipv6 : ipv4, prefix.address(), prefix.prefixLength(), 0));
         }
+    }
+
+    private static <T> Node<T> remove(Node<T> node, byte[] address, int length, int bit) {
+        if (node == null) {
+            return null;
+        }
+        Node<T> copy = shallowCopy(node);
+        if (bit == length) {
+            copy.value = null;
+        } else if (bitAt(address, bit)) {
+            copy.one = remove(copy.one, address, length, bit + 1);
+        } else {
+            copy.zero = remove(copy.zero, address, length, bit + 1);
+        }
+        return copy.value == null && copy.zero == null && copy.one == null ? null : copy;
     }
 
     /** Removes every range routed to {@code value}. */

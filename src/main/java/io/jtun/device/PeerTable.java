@@ -5,11 +5,13 @@ import io.jtun.conn.SocketEndpoint;
 import io.jtun.net.IpPrefix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The interface's peers: outbound, which peer a destination address belongs to (longest prefix
@@ -30,6 +32,8 @@ public final class PeerTable {
     private static final int IPV6_DESTINATION = 24;
 
     private final AllowedIps<Peer> routes = new AllowedIps<>();
+    /** Each peer's ranges, kept beside the trie so that changes and listings never walk all of it. */
+    private final Map<Peer, Set<IpPrefix>> rangesByPeer = new IdentityHashMap<>();
     private volatile Peer[] peers = new Peer[0];
 
     /** Adds a peer with its ranges; a range another peer had moves to this one. */
@@ -37,7 +41,7 @@ public final class PeerTable {
         Peer[] grown = Arrays.copyOf(peers, peers.length + 1);
         grown[peers.length] = peer;
         for (IpPrefix range : allowedIps) {
-            routes.insert(range, peer);
+            assign(range.network(), peer);
         }
         peers = grown;
     }
@@ -45,44 +49,92 @@ public final class PeerTable {
     /** Takes a peer out: no packet is routed to it or accepted from it afterwards. */
     public synchronized void remove(Peer peer) {
         peers = Arrays.stream(peers).filter(p -> p != peer).toArray(Peer[]::new);
-        routes.removeAll(peer);
+        Set<IpPrefix> ranges = rangesByPeer.remove(peer);
+        if (ranges != null) {
+            for (IpPrefix range : ranges) {
+                routes.remove(range);
+            }
+        }
         peer.markRemoved();
     }
 
-    /** Gives the peer more ranges, or (with {@code replace}) exactly these. */
+    /**
+     * Gives the peer more ranges, or (with {@code replace}) exactly these. Replacing touches only
+     * the ranges that differ, so a reload that keeps a peer's AllowedIPs costs nothing per range,
+     * whatever the number of peers.
+     */
     public synchronized void setAllowedIps(Peer peer, List<IpPrefix> allowedIps, boolean replace) {
         if (replace) {
-            routes.removeAll(peer);
+            Set<IpPrefix> wanted = new HashSet<>();
+            for (IpPrefix range : allowedIps) {
+                wanted.add(range.network());
+            }
+            Set<IpPrefix> current = rangesByPeer.getOrDefault(peer, Set.of());
+            for (IpPrefix range : List.copyOf(current)) {
+                if (!wanted.contains(range)) {
+                    routes.remove(range);
+                    current.remove(range);
+                }
+            }
         }
         for (IpPrefix range : allowedIps) {
-            routes.insert(range, peer);
+            assign(range.network(), peer);
         }
     }
 
     /** Takes one range from the peer, if it has it (another peer's range is left alone). */
     public synchronized void removeAllowedIp(Peer peer, IpPrefix range) {
-        if (routes.exact(range) == peer) {
-            routes.remove(range);
+        IpPrefix network = range.network();
+        Set<IpPrefix> current = rangesByPeer.get(peer);
+        if (current != null && current.remove(network)) {
+            routes.remove(network);
         }
     }
 
-    /** The peer's ranges, in address order. Walks every range: for many peers use {@link #allowedIpsByPeer()}. */
-    public List<IpPrefix> allowedIps(Peer peer) {
-        return routes.rangesOf(peer);
+    /** Routes the range to the peer, taking it from whoever had it. */
+    private void assign(IpPrefix network, Peer peer) {
+        Peer previous = routes.exact(network);
+        if (previous == peer) {
+            return;
+        }
+        if (previous != null) {
+            Set<IpPrefix> theirs = rangesByPeer.get(previous);
+            if (theirs != null) {
+                theirs.remove(network);
+            }
+        }
+        routes.insert(network, peer);
+        rangesByPeer.computeIfAbsent(peer, p -> new HashSet<>()).add(network);
+    }
+
+    /** The peer's ranges, in address order (IPv4 first). */
+    public synchronized List<IpPrefix> allowedIps(Peer peer) {
+        return sorted(rangesByPeer.getOrDefault(peer, Set.of()));
     }
 
     /**
-     * Every peer's ranges, in address order, from one walk of the trie (asking peer by peer
-     * would walk it once per peer: quadratic with thousands of peers). Peers without ranges are
-     * absent.
+     * Every peer's ranges, in address order; peers without ranges are absent. One call for all
+     * peers, for listings of thousands of them.
      */
-    public Map<Peer, List<IpPrefix>> allowedIpsByPeer() {
+    public synchronized Map<Peer, List<IpPrefix>> allowedIpsByPeer() {
         Map<Peer, List<IpPrefix>> byPeer = new IdentityHashMap<>();
-        for (Map.Entry<IpPrefix, Peer> entry : routes.entries()) {
-            byPeer.computeIfAbsent(entry.getValue(), peer -> new ArrayList<>()).add(entry.getKey());
-        }
+        rangesByPeer.forEach((peer, ranges) -> {
+            if (!ranges.isEmpty()) {
+                byPeer.put(peer, sorted(ranges));
+            }
+        });
         return byPeer;
     }
+
+    /** The order of a walk of the trie: IPv4 first, then by address, a range before those inside it. */
+    private static List<IpPrefix> sorted(Set<IpPrefix> ranges) {
+        return ranges.stream().sorted(ADDRESS_ORDER).toList();
+    }
+
+    private static final Comparator<IpPrefix> ADDRESS_ORDER = Comparator
+            .comparing(IpPrefix::isIpv6)
+            .thenComparing(IpPrefix::address, Arrays::compareUnsigned)
+            .thenComparingInt(IpPrefix::prefixLength);
 
     public List<Peer> peers() {
         return List.of(peers);

@@ -14,24 +14,24 @@ import java.util.TreeMap;
  * up quadratic. Routes are grouped by prefix length, so "does a route cover this prefix" is one
  * set lookup per length in use instead of a scan.
  */
-final class InterfaceRoutes {
+public final class InterfaceRoutes {
     private final String ifname;
     private final NetworkControl netlink;
     /** table → prefix length → networks. */
     private final Map<Integer, TreeMap<Integer, Set<IpPrefix>>> tables = new HashMap<>();
 
-    InterfaceRoutes(String ifname, NetworkControl netlink) {
+    public InterfaceRoutes(String ifname, NetworkControl netlink) {
         this.ifname = ifname;
         this.netlink = netlink;
     }
 
-    boolean contains(int table, IpPrefix network) {
+    public boolean contains(int table, IpPrefix network) {
         Set<IpPrefix> sameLength = table(table).get(network.prefixLength());
         return sameLength != null && sameLength.contains(network);
     }
 
     /** Whether a route of this table covers {@code destination} (wg-quick's "ip route show dev IFACE match PREFIX"). */
-    boolean covers(int table, IpPrefix destination) {
+    public boolean covers(int table, IpPrefix destination) {
         for (Map.Entry<Integer, Set<IpPrefix>> entry : table(table).headMap(destination.prefixLength(), true)
                 .entrySet()) {
             if (entry.getValue().contains(new IpPrefix(destination.address(), entry.getKey()).network())) {
@@ -42,7 +42,7 @@ final class InterfaceRoutes {
     }
 
     /** Records a route just added. */
-    void added(int table, IpPrefix network) {
+    public void added(int table, IpPrefix network) {
         table(table).computeIfAbsent(network.prefixLength(), length -> new HashSet<>()).add(network);
     }
 
