@@ -53,6 +53,7 @@ public class AllowedIpsBench {
     private MemorySegment ipv4Addresses;
     private MemorySegment ipv6Addresses;
     private int next;
+    private final AllowedIps.LookupCache<Integer> cache = new AllowedIps.LookupCache<>();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -87,6 +88,15 @@ public class AllowedIpsBench {
     @Benchmark
     public Integer lookupIpv6() {
         return table.lookupIpv6(ipv6Addresses, 16L * (next++ & MASK));
+    }
+
+    /**
+     * What the data path does for a bulk flow: the same destination packet after packet (every
+     * segment of a super-packet), answered by the thread's lookup cache.
+     */
+    @Benchmark
+    public Integer lookupIpv6SameFlow() {
+        return table.lookupIpv6(ipv6Addresses, 16L * 5, cache);
     }
 
     /** {@code count} distinct random network prefixes of one family. */

@@ -28,6 +28,11 @@ public final class AllowedIps<T> {
         T value;
     }
 
+    private static final ValueLayout.OfInt INT_BE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
     private volatile Node<T> ipv4 = new Node<>();
     private volatile Node<T> ipv6 = new Node<>();
 
@@ -113,6 +118,49 @@ public final class AllowedIps<T> {
     /** The value whose range holds the IPv6 address at {@code segment[offset..offset+16)}, or null. */
     public T lookupIpv6(MemorySegment segment, long offset) {
         return lookup(ipv6, segment, offset, IPV6_BITS);
+    }
+
+    /**
+     * The last answer one thread got, per address family. Consecutive packets mostly belong to
+     * one flow (every segment of a super-packet does), so the data path asks for the same address
+     * again and again: a hit costs a compare instead of a walk down up to 128 trie levels. An
+     * entry is only trusted for the trie it was found in; any change publishes a new trie, so a
+     * stale answer is impossible. One per thread; not thread-safe.
+     */
+    public static final class LookupCache<T> {
+        private Node<T> ipv4Root;
+        private long ipv4Address;
+        private T ipv4Value;
+        private Node<T> ipv6Root;
+        private long ipv6High;
+        private long ipv6Low;
+        private T ipv6Value;
+    }
+
+    /** {@link #lookupIpv4(MemorySegment, long)} through the thread's cache. */
+    public T lookupIpv4(MemorySegment segment, long offset, LookupCache<T> cache) {
+        Node<T> root = ipv4;
+        long address = segment.get(INT_BE, offset) & 0xffffffffL;
+        if (cache.ipv4Root != root || cache.ipv4Address != address) {
+            cache.ipv4Value = lookup(root, segment, offset, IPV4_BITS);
+            cache.ipv4Address = address;
+            cache.ipv4Root = root;
+        }
+        return cache.ipv4Value;
+    }
+
+    /** {@link #lookupIpv6(MemorySegment, long)} through the thread's cache. */
+    public T lookupIpv6(MemorySegment segment, long offset, LookupCache<T> cache) {
+        Node<T> root = ipv6;
+        long high = segment.get(LONG_BE, offset);
+        long low = segment.get(LONG_BE, offset + Long.BYTES);
+        if (cache.ipv6Root != root || cache.ipv6High != high || cache.ipv6Low != low) {
+            cache.ipv6Value = lookup(root, segment, offset, IPV6_BITS);
+            cache.ipv6High = high;
+            cache.ipv6Low = low;
+            cache.ipv6Root = root;
+        }
+        return cache.ipv6Value;
     }
 
     /** Lookup for a 4- or 16-byte address held in an array (configuration, tests). */

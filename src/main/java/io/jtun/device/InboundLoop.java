@@ -37,6 +37,8 @@ final class InboundLoop implements Runnable {
 
     private final TunQueue queue;
     private final LoopContext context;
+    /** This thread's last AllowedIPs answers for source checks (a flow's packets share a source). */
+    private final AllowedIps.LookupCache<Peer> sourceCache = new AllowedIps.LookupCache<>();
     /** Merges TCP segments for device writes; null without GRO. */
     private TcpCoalescer<Peer> coalescer;
 
@@ -159,6 +161,7 @@ final class InboundLoop implements Runnable {
         if (!PeerTable.isIpPacket(data, start, length)) {
             return DropReason.MALFORMED;
         }
-        return context.peers().bySource(data, start, length) == peer ? null : DropReason.SOURCE_NOT_ALLOWED;
+        return context.peers().bySource(data, start, length, sourceCache) == peer ? null
+                : DropReason.SOURCE_NOT_ALLOWED;
     }
 }

@@ -36,6 +36,8 @@ final class OutboundLoop implements Runnable {
     private final TunQueue queue;
     private final LoopContext context;
     private final TcpSegmenter segmenter = new TcpSegmenter();
+    /** This thread's last AllowedIPs answers: every segment of a super-packet goes to the same peer. */
+    private final AllowedIps.LookupCache<Peer> routeCache = new AllowedIps.LookupCache<>();
     /** The next segment of the current super-packet to hand out, or -1 when there is none. */
     private int pendingSegment = -1;
     /** Where a device read lands when the device has vnet headers (the segments are cut from it). */
@@ -150,7 +152,7 @@ final class OutboundLoop implements Runnable {
 
     private Peer route(MemorySegment data, long start, int length) {
         return context.mode() == TunMode.TAP ? context.peers().single()
-                : context.peers().byDestination(data, start, length);
+                : context.peers().byDestination(data, start, length, routeCache);
     }
 
     /** Sends the whole batch; a full socket buffer is waited out, not dropped. */

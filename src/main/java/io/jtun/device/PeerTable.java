@@ -153,23 +153,27 @@ public final class PeerTable {
         return version == IP_VERSION_4 && length >= IPV4_MIN_HEADER || version == IP_VERSION_6 && length >= IPV6_HEADER;
     }
 
-    /** The peer whose AllowedIPs hold the packet's destination; null if none, or not IP. */
-    Peer byDestination(MemorySegment data, long start, int length) {
-        return byAddress(data, start, length, IPV4_DESTINATION, IPV6_DESTINATION);
+    /**
+     * The peer whose AllowedIPs hold the packet's destination; null if none, or not IP. {@code
+     * cache} is the calling thread's.
+     */
+    Peer byDestination(MemorySegment data, long start, int length, AllowedIps.LookupCache<Peer> cache) {
+        return byAddress(data, start, length, IPV4_DESTINATION, IPV6_DESTINATION, cache);
     }
 
     /** The peer whose AllowedIPs hold the packet's source; null if none, or not IP. */
-    Peer bySource(MemorySegment data, long start, int length) {
-        return byAddress(data, start, length, IPV4_SOURCE, IPV6_SOURCE);
+    Peer bySource(MemorySegment data, long start, int length, AllowedIps.LookupCache<Peer> cache) {
+        return byAddress(data, start, length, IPV4_SOURCE, IPV6_SOURCE, cache);
     }
 
-    private Peer byAddress(MemorySegment data, long start, int length, int ipv4Offset, int ipv6Offset) {
+    private Peer byAddress(MemorySegment data, long start, int length, int ipv4Offset, int ipv6Offset,
+            AllowedIps.LookupCache<Peer> cache) {
         if (!isIpPacket(data, start, length)) {
             return null;
         }
         return ipVersion(data, start) == IP_VERSION_4
-                ? routes.lookupIpv4(data, start + ipv4Offset)
-                : routes.lookupIpv6(data, start + ipv6Offset);
+                ? routes.lookupIpv4(data, start + ipv4Offset, cache)
+                : routes.lookupIpv6(data, start + ipv6Offset, cache);
     }
 
     private static int ipVersion(MemorySegment data, long start) {

@@ -85,4 +85,46 @@ class AllowedIpsTest {
     private static byte[] bytes(int v) {
         return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
+
+    private static String cached(AllowedIps<String> table, AllowedIps.LookupCache<String> cache, String address) {
+        byte[] bytes = addr(address);
+        java.lang.foreign.MemorySegment segment = java.lang.foreign.MemorySegment.ofArray(bytes);
+        return bytes.length == 4 ? table.lookupIpv4(segment, 0, cache) : table.lookupIpv6(segment, 0, cache);
+    }
+
+    @Test
+    void theLookupCacheNeverAnswersForAnOlderTable() {
+        AllowedIps<String> table = new AllowedIps<>();
+        AllowedIps.LookupCache<String> cache = new AllowedIps.LookupCache<>();
+        table.insert(IpPrefix.parse("10.0.0.0/8"), "a");
+        table.insert(IpPrefix.parse("fd00::/8"), "v6");
+        assertEquals("a", cached(table, cache, "10.1.2.3"));
+        assertEquals("v6", cached(table, cache, "fd00::1"));
+        assertEquals("a", cached(table, cache, "10.1.2.3"), "a hit: same answer");
+        assertEquals("v6", cached(table, cache, "fd00::1"), "the families are cached apart");
+
+        table.insert(IpPrefix.parse("10.1.2.0/24"), "b");
+        assertEquals("b", cached(table, cache, "10.1.2.3"), "a more specific range added since");
+        assertNull(cached(table, cache, "192.0.2.1"));
+        table.remove(IpPrefix.parse("10.1.2.0/24"));
+        assertEquals("a", cached(table, cache, "10.1.2.3"));
+        table.removeAll("v6");
+        assertNull(cached(table, cache, "fd00::1"));
+
+        Random random = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            byte[] address = new byte[random.nextBoolean() ? 4 : 16];
+            random.nextBytes(address);
+            address[0] = (byte) (address.length == 4 ? 10 : 0xfd);
+            if (random.nextInt(10) == 0) {
+                table.insert(new IpPrefix(address, address.length * 8 - random.nextInt(24)).network(), "r" + i);
+            }
+            java.lang.foreign.MemorySegment segment = java.lang.foreign.MemorySegment.ofArray(address);
+            String viaCache = address.length == 4 ? table.lookupIpv4(segment, 0, cache)
+                    : table.lookupIpv6(segment, 0, cache);
+            assertEquals(table.lookup(address), viaCache);
+            assertEquals(table.lookup(address), address.length == 4 ? table.lookupIpv4(segment, 0, cache)
+                    : table.lookupIpv6(segment, 0, cache));
+        }
+    }
 }
