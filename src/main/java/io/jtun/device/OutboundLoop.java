@@ -2,7 +2,9 @@ package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
 import io.jtun.conn.Transport;
+import io.jtun.device.offload.Segmenter;
 import io.jtun.device.offload.TcpSegmenter;
+import io.jtun.device.offload.UdpSegmenter;
 import io.jtun.device.offload.VirtioNetHeader;
 import io.jtun.sys.Errno;
 import io.jtun.sys.Libc;
@@ -35,7 +37,10 @@ final class OutboundLoop implements Runnable {
 
     private final TunQueue queue;
     private final LoopContext context;
-    private final TcpSegmenter segmenter = new TcpSegmenter();
+    private final TcpSegmenter tcpSegmenter = new TcpSegmenter();
+    private final UdpSegmenter udpSegmenter = new UdpSegmenter();
+    /** The segmenter cutting the current super-packet. */
+    private Segmenter segmenter = tcpSegmenter;
     /** This thread's last AllowedIPs answers: every segment of a super-packet goes to the same peer. */
     private final AllowedIps.LookupCache<Peer> routeCache = new AllowedIps.LookupCache<>();
     /** The next segment of the current super-packet to hand out, or -1 when there is none. */
@@ -126,17 +131,15 @@ final class OutboundLoop implements Runnable {
                 continue;
             }
             int gso = VirtioNetHeader.gsoType(superPacket, 0) & ~VirtioNetHeader.GSO_ECN;
-            if (gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6) {
-                if (segmenter.prepare(superPacket, VirtioNetHeader.SIZE, length,
+            if (gso != VirtioNetHeader.GSO_NONE) {
+                segmenter = gso == VirtioNetHeader.GSO_UDP_L4 ? udpSegmenter
+                        : gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6 ? tcpSegmenter : null;
+                if (segmenter != null && segmenter.prepare(superPacket, VirtioNetHeader.SIZE, length,
                         VirtioNetHeader.gsoSize(superPacket, 0))) {
                     pendingSegment = 0;
                 } else {
-                    context.interfaceCounters().dropped(DropReason.MALFORMED);
+                    context.interfaceCounters().dropped(DropReason.MALFORMED); // UFO (GSO_UDP) is never enabled
                 }
-                continue;
-            }
-            if (gso != VirtioNetHeader.GSO_NONE) {
-                context.interfaceCounters().dropped(DropReason.MALFORMED); // UDP offloads are never enabled
                 continue;
             }
             if ((VirtioNetHeader.flags(superPacket, 0) & VirtioNetHeader.F_NEEDS_CSUM) != 0

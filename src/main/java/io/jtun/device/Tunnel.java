@@ -201,12 +201,20 @@ public final class Tunnel implements AutoCloseable {
      * leaves the device sending ordinary packets behind an all-zero vnet header: still correct.
      */
     private static boolean enableTso(TunDevice device) {
+        int tso = Offload.CSUM | Offload.TSO4 | Offload.TSO6 | Offload.TSO_ECN;
         try {
-            device.setOffload(Offload.CSUM | Offload.TSO4 | Offload.TSO6 | Offload.TSO_ECN);
+            // USO (Linux 6.2+) too where the kernel has it: UDP_SEGMENT senders (QUIC) then hand
+            // over super-packets as TCP ones do.
+            device.setOffload(tso | Offload.USO4 | Offload.USO6);
             return true;
-        } catch (JtunException e) {
-            Log.warning(device.name() + ": TCP segmentation offload unavailable (" + e.getMessage() + ")");
-            return false;
+        } catch (JtunException withUso) {
+            try {
+                device.setOffload(tso);
+                return true;
+            } catch (JtunException e) {
+                Log.warning(device.name() + ": TCP segmentation offload unavailable (" + e.getMessage() + ")");
+                return false;
+            }
         }
     }
 

@@ -257,6 +257,63 @@ class WireGuardIT {
                 + " packets from the tunnel into " + devicePackets + " device writes");
     }
 
+    /**
+     * A sender using UDP_SEGMENT (as QUIC stacks do) hands the device one UDP super-packet per
+     * send when the device has USO; jtun cuts it into datagrams that arrive whole, in order and
+     * with valid checksums (the receiving kernel drops bad ones).
+     */
+    @Test
+    void udpSegmentationOffloadedSendsArriveAsDatagrams() throws Exception {
+        jtunOnA(false);
+        jtunOnB(false);
+        ping(a, "10.77.0.2");
+        Path received = tmp.resolve("udp-received");
+        Daemon sink = b.start("python3", "-c", """
+                import socket, hashlib, sys
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("10.77.0.2", 6000))
+                s.settimeout(10)
+                digest, count, sizes = hashlib.sha256(), 0, set()
+                try:
+                    while count < 120:
+                        data = s.recv(65535)
+                        digest.update(data); count += 1; sizes.add(len(data))
+                except socket.timeout:
+                    pass
+                open(sys.argv[1], "w").write("%d %s %s" % (count, sorted(sizes), digest.hexdigest()))
+                """, received.toString());
+        waitForUdpListener(b, "10.77.0.2:6000");
+        long devicePacketsBefore = txPackets(a);
+        Result send = a.exec("python3", "-c", """
+                import socket, hashlib
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.setsockopt(17, 103, 1000)  # SOL_UDP, UDP_SEGMENT: 1000-byte datagrams
+                digest = hashlib.sha256()
+                for i in range(10):
+                    block = bytes((i * 7 + j) % 251 for j in range(12000))
+                    s.sendto(block, ("10.77.0.2", 6000))
+                    for k in range(0, 12000, 1000):
+                        digest.update(block[k:k + 1000])
+                print(digest.hexdigest())
+                """);
+        assertEquals(0, send.exitCode(), send.toString());
+        long devicePackets = txPackets(a) - devicePacketsBefore;
+        sink.process().waitFor(20, TimeUnit.SECONDS);
+        String result = Files.readString(received);
+        assertEquals("120 [1000] " + send.stdout().strip(), result, "every datagram arrived whole and in order");
+        if (!"off".equals(System.getenv("JTUN_OFFLOAD"))) {
+            assertTrue(devicePackets < 60, "the device handed jtun super-packets (USO): " + devicePackets
+                    + " packets for 120 datagrams");
+        }
+    }
+
+    /** Packets the kernel sent into the host's jw0 (what jtun read from the device). */
+    private static long txPackets(Netns host) {
+        String link = host.exec("ip", "-s", "link", "show", "jw0").stdout();
+        return Long.parseLong(link.lines().dropWhile(l -> !l.strip().startsWith("TX:")).skip(1)
+                .findFirst().orElseThrow().strip().split("\\s+")[1]);
+    }
+
     // ---- what the wire shows ----
 
     @Test

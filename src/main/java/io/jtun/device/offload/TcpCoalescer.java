@@ -1,5 +1,18 @@
 package io.jtun.device.offload;
 
+import static io.jtun.device.offload.IpHeader.IPV4_CHECKSUM;
+import static io.jtun.device.offload.IpHeader.IPV4_FRAGMENT;
+import static io.jtun.device.offload.IpHeader.IPV4_PROTOCOL;
+import static io.jtun.device.offload.IpHeader.IPV4_SOURCE;
+import static io.jtun.device.offload.IpHeader.IPV4_TOS;
+import static io.jtun.device.offload.IpHeader.IPV4_TOTAL_LENGTH;
+import static io.jtun.device.offload.IpHeader.IPV4_TTL;
+import static io.jtun.device.offload.IpHeader.IPV6_HEADER;
+import static io.jtun.device.offload.IpHeader.IPV6_NEXT_HEADER;
+import static io.jtun.device.offload.IpHeader.IPV6_PAYLOAD_LENGTH;
+import static io.jtun.device.offload.IpHeader.IPV6_SOURCE;
+import static io.jtun.device.offload.IpHeader.PROTO_TCP;
+
 import io.jtun.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -47,19 +60,7 @@ public final class TcpCoalescer<T> {
     static final int MAX_PACKET = 0xffff;
 
     private static final int IPV4_HEADER = 20;
-    private static final int IPV6_HEADER = 40;
     private static final int TCP_MIN_HEADER = 20;
-    private static final int PROTO_TCP = 6;
-    private static final int IPV4_TOS = 1;
-    private static final int IPV4_TOTAL_LENGTH = 2;
-    private static final int IPV4_FRAGMENT = 6;
-    private static final int IPV4_TTL = 8;
-    private static final int IPV4_PROTOCOL = 9;
-    private static final int IPV4_CHECKSUM = 10;
-    private static final int IPV4_SOURCE = 12;
-    private static final int IPV6_PAYLOAD_LENGTH = 4;
-    private static final int IPV6_NEXT_HEADER = 6;
-    private static final int IPV6_SOURCE = 8;
     /** More-fragments flag and fragment offset: any of them set means a fragment. */
     private static final int IPV4_FRAGMENT_MASK = 0x3fff;
     private static final int TCP_SEQ = 4;

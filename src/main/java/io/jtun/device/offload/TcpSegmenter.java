@@ -1,5 +1,16 @@
 package io.jtun.device.offload;
 
+import static io.jtun.device.offload.IpHeader.IPV4_CHECKSUM;
+import static io.jtun.device.offload.IpHeader.IPV4_ID;
+import static io.jtun.device.offload.IpHeader.IPV4_MIN_HEADER;
+import static io.jtun.device.offload.IpHeader.IPV4_SOURCE;
+import static io.jtun.device.offload.IpHeader.IPV4_TOTAL_LENGTH;
+import static io.jtun.device.offload.IpHeader.IPV6_HEADER;
+import static io.jtun.device.offload.IpHeader.IPV6_NEXT_HEADER;
+import static io.jtun.device.offload.IpHeader.IPV6_PAYLOAD_LENGTH;
+import static io.jtun.device.offload.IpHeader.IPV6_SOURCE;
+import static io.jtun.device.offload.IpHeader.PROTO_TCP;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -13,20 +24,10 @@ import java.lang.foreign.ValueLayout;
  * <p>Header lengths are taken from the packet itself, not from the virtio header's hdr_len,
  * which the kernel may set to more than the headers.
  */
-public final class TcpSegmenter {
+public final class TcpSegmenter implements Segmenter {
     private static final int IPV4 = 4;
     private static final int IPV6 = 6;
-    private static final int IPV6_HEADER = 40;
-    private static final int IPV4_MIN_HEADER = 20;
     private static final int TCP_MIN_HEADER = 20;
-    private static final int PROTO_TCP = 6;
-    private static final int IPV4_TOTAL_LENGTH = 2;
-    private static final int IPV4_ID = 4;
-    private static final int IPV4_CHECKSUM = 10;
-    private static final int IPV4_SOURCE = 12;
-    private static final int IPV6_PAYLOAD_LENGTH = 4;
-    private static final int IPV6_NEXT_HEADER = 6;
-    private static final int IPV6_SOURCE = 8;
     private static final int TCP_SEQ = 4;
     private static final int TCP_DATA_OFFSET = 12;
     private static final int TCP_FLAGS = 13;
@@ -49,6 +50,7 @@ public final class TcpSegmenter {
      *
      * @return false if it is not a TCP packet this code can segment (the caller drops it)
      */
+    @Override
     public boolean prepare(MemorySegment data, long offset, int length, int segmentSize) {
         if (length < IPV4_MIN_HEADER || segmentSize <= 0) {
             return false;
@@ -85,6 +87,7 @@ public final class TcpSegmenter {
         return true;
     }
 
+    @Override
     public int segments() {
         return segments;
     }
@@ -95,6 +98,7 @@ public final class TcpSegmenter {
     }
 
     /** Writes segment {@code index} at {@code out[at..)} and returns its length. */
+    @Override
     public int write(int index, MemorySegment out, long at) {
         int offsetInPayload = index * mss;
         int segmentPayload = Math.min(mss, payload - offsetInPayload);
