@@ -17,6 +17,7 @@ import io.jtun.noise.CookieChecker;
 import io.jtun.noise.CookieGenerator;
 import io.jtun.noise.Messages;
 import io.jtun.noise.NoiseEngine;
+import io.jtun.noise.OpenSslAead;
 import io.jtun.noise.PeerHandshake;
 import io.jtun.noise.StaticIdentity;
 import io.jtun.noise.TransportMessage;
@@ -74,6 +75,8 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     /** Per-thread cipher state and a buffer to encrypt/decrypt in (JDK ciphers work on arrays). */
     static final class Scratch {
         final ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+        /** libcrypto's AEAD working in place on the batch slots; null where it is not available. */
+        final OpenSslAead openSsl = OpenSslAead.forThisThread().orElse(null);
         final byte[] buffer;
 
         Scratch(int size) {
@@ -285,13 +288,21 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         MemorySegment data = batch.data();
         int length = batch.length(slot);
         long slotStart = batch.slotStart(slot);
-        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, batch.payloadStart(slot), s.buffer, HEADER, length);
-        int size = TransportMessage.encrypt(s.aead, session.sendKey(), session.remoteIndex(), counter, s.buffer,
-                HEADER, length, mtu, s.buffer, 0);
+        int size;
+        boolean inPlace = s.openSsl != null && batch.offset(slot) == HEADER;
+        if (inPlace) {
+            size = sealInPlace(s.openSsl, session, counter, data, slotStart, length);
+        } else {
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, batch.payloadStart(slot), s.buffer, HEADER, length);
+            size = TransportMessage.encrypt(s.aead, session.sendKey(), session.remoteIndex(), counter, s.buffer,
+                    HEADER, length, mtu, s.buffer, 0);
+        }
         if (session.retired()) {
             return false; // the keys may have been changing under us: never send that
         }
-        MemorySegment.copy(s.buffer, 0, data, ValueLayout.JAVA_BYTE, slotStart, size);
+        if (!inPlace) {
+            MemorySegment.copy(s.buffer, 0, data, ValueLayout.JAVA_BYTE, slotStart, size);
+        }
         batch.setOffset(slot, 0);
         batch.setLength(slot, size);
         wp.peer().counters().sent(length);
@@ -305,6 +316,25 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             worker.requestHandshake(wp);
         }
         return true;
+    }
+
+    /**
+     * The transport message built where the packet lies: the packet is already at {@code
+     * start + HEADER} (the outbound loop leaves {@link #headroom()} in front), so the header goes in
+     * front of it, the padding after it, and libcrypto encrypts in place and appends the tag.
+     */
+    private int sealInPlace(OpenSslAead aead, Session session, long counter, MemorySegment data, long start,
+            int length) {
+        int padded = TransportMessage.paddedLength(length, mtu);
+        long content = start + HEADER;
+        for (long i = content + length; i < content + padded; i++) {
+            data.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
+        }
+        data.set(INT_LE, start, Messages.TYPE_TRANSPORT);
+        data.set(INT_LE, start + Messages.TRANSPORT_RECEIVER, session.remoteIndex());
+        data.set(LONG_LE, start + Messages.TRANSPORT_COUNTER, counter);
+        aead.seal(session.sendKey(), counter, data, content, padded);
+        return HEADER + padded + TransportMessage.TAG_SIZE;
     }
 
     private static byte[] copyPayload(PacketBatch batch, int slot) {
@@ -357,8 +387,14 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             return null;
         }
         Scratch s = scratch.get();
-        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, s.buffer, 0, length);
-        int plain = TransportMessage.decrypt(s.aead, session.receiveKey(), s.buffer, 0, length, s.buffer, HEADER);
+        int plain;
+        if (s.openSsl != null) {
+            // In place: the plaintext ends up at start + HEADER, where the packet is delivered from.
+            plain = s.openSsl.open(session.receiveKey(), counter, data, start + HEADER, length - HEADER);
+        } else {
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, s.buffer, 0, length);
+            plain = TransportMessage.decrypt(s.aead, session.receiveKey(), s.buffer, 0, length, s.buffer, HEADER);
+        }
         if (plain < 0) {
             peer.counters().dropped(DropReason.NOT_AUTHENTIC);
             return null;
@@ -385,12 +421,19 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             return null; // a keepalive: nothing for the device
         }
         timers.onDataReceived(now);
-        int inner = innerLength(s.buffer, HEADER, plain);
+        int inner;
+        if (s.openSsl != null) {
+            inner = innerLength(data, start + HEADER, plain);
+        } else {
+            inner = innerLength(MemorySegment.ofArray(s.buffer), HEADER, plain);
+            if (inner >= 0) {
+                MemorySegment.copy(s.buffer, HEADER, data, ValueLayout.JAVA_BYTE, start + HEADER, inner);
+            }
+        }
         if (inner < 0) {
             peer.counters().dropped(DropReason.MALFORMED);
             return null;
         }
-        MemorySegment.copy(s.buffer, HEADER, data, ValueLayout.JAVA_BYTE, start + HEADER, inner);
         batch.setOffset(slot, batch.offset(slot) + HEADER);
         batch.setLength(slot, inner);
         return peer;
@@ -400,14 +443,16 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
      * The inner packet's own length (without WireGuard's padding), from its IP header; -1 if it
      * is not IP or claims more bytes than arrived.
      */
-    private static int innerLength(byte[] buffer, int offset, int available) {
-        int version = (buffer[offset] & 0xf0) >>> 4;
+    private static int innerLength(MemorySegment buffer, long offset, int available) {
+        if (available < 1) {
+            return -1;
+        }
+        int version = (buffer.get(ValueLayout.JAVA_BYTE, offset) & 0xf0) >>> 4;
         int length;
         if (version == 4 && available >= IPV4_MIN_HEADER) {
-            length = ((buffer[offset + IPV4_TOTAL_LENGTH] & 0xff) << 8) | (buffer[offset + IPV4_TOTAL_LENGTH + 1] & 0xff);
+            length = buffer.get(SHORT_BE, offset + IPV4_TOTAL_LENGTH) & 0xffff;
         } else if (version == 6 && available >= IPV6_HEADER) {
-            length = IPV6_HEADER + (((buffer[offset + IPV6_PAYLOAD_LENGTH] & 0xff) << 8)
-                    | (buffer[offset + IPV6_PAYLOAD_LENGTH + 1] & 0xff));
+            length = IPV6_HEADER + (buffer.get(SHORT_BE, offset + IPV6_PAYLOAD_LENGTH) & 0xffff);
         } else {
             return -1;
         }
