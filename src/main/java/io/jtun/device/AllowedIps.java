@@ -104,12 +104,6 @@ public final class AllowedIps<T> {
         return copy.value == null && copy.zero == null && copy.one == null ? null : copy;
     }
 
-    /** Removes every range routed to {@code value}. */
-    public synchronized void removeAll(T value) {
-        publish(false, prune(ipv4, value));
-        publish(true, prune(ipv6, value));
-    }
-
     /** The value whose range holds the IPv4 address at {@code segment[offset..offset+4)}, or null. */
     public T lookupIpv4(MemorySegment segment, long offset) {
         return lookup(ipv4, segment, offset, IPV4_BITS);
@@ -196,11 +190,6 @@ public final class AllowedIps<T> {
         return out;
     }
 
-    /** The ranges routed to {@code value}. */
-    public List<IpPrefix> rangesOf(T value) {
-        return entries().stream().filter(e -> e.getValue() == value).map(Map.Entry::getKey).toList();
-    }
-
     private static <T> void collect(Node<T> node, byte[] address, int depth, List<Map.Entry<IpPrefix, T>> out) {
         if (node == null) {
             return;
@@ -219,30 +208,6 @@ public final class AllowedIps<T> {
 
     private static boolean bitAt(byte[] address, int bit) {
         return (address[bit >>> 3] & (0x80 >>> (bit & 7))) != 0;
-    }
-
-    /**
-     * A copy of the trie without {@code value}, sharing the subtrees that do not contain it;
-     * null when nothing is left.
-     */
-    private static <T> Node<T> prune(Node<T> node, T value) {
-        if (node == null) {
-            return null;
-        }
-        Node<T> zero = prune(node.zero, value);
-        Node<T> one = prune(node.one, value);
-        T kept = node.value == value ? null : node.value;
-        if (kept == node.value && zero == node.zero && one == node.one) {
-            return node;
-        }
-        if (kept == null && zero == null && one == null) {
-            return null;
-        }
-        Node<T> copy = new Node<>();
-        copy.value = kept;
-        copy.zero = zero;
-        copy.one = one;
-        return copy;
     }
 
     private void publish(boolean v6, Node<T> root) {

@@ -79,8 +79,12 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         final OpenSslAead openSsl = OpenSslAead.forThisThread().orElse(null);
         final byte[] buffer;
 
+        /** {@link #buffer} as a segment, made once. */
+        final MemorySegment bufferView;
+
         Scratch(int size) {
             buffer = new byte[size];
+            bufferView = MemorySegment.ofArray(buffer);
         }
     }
 
@@ -425,7 +429,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         if (s.openSsl != null) {
             inner = innerLength(data, start + HEADER, plain);
         } else {
-            inner = innerLength(MemorySegment.ofArray(s.buffer), HEADER, plain);
+            inner = innerLength(s.bufferView, HEADER, plain);
             if (inner >= 0) {
                 MemorySegment.copy(s.buffer, HEADER, data, ValueLayout.JAVA_BYTE, start + HEADER, inner);
             }
