@@ -53,6 +53,7 @@ public final class OpenSslAead {
     private byte[] sealKey;
     private byte[] openKey;
     private final MemorySegment scratch;
+    private final MemorySegment keyScratch;
     private final long keyAddress;
     private final long nonceAddress;
     private final long lengthAddress;
@@ -112,6 +113,7 @@ public final class OpenSslAead {
             throw new IllegalStateException(t);
         }
         scratch = Arena.ofAuto().allocate(KEY_SIZE + NONCE_SIZE + Integer.BYTES + TAG_SIZE, 16);
+        keyScratch = scratch.asSlice(0, KEY_SIZE);
         keyAddress = scratch.address();
         nonceAddress = keyAddress + KEY_SIZE;
         lengthAddress = nonceAddress + NONCE_SIZE;
@@ -160,8 +162,6 @@ public final class OpenSslAead {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
-        } finally {
-            scratch.asSlice(0, KEY_SIZE).fill((byte) 0);
         }
     }
 
@@ -187,8 +187,6 @@ public final class OpenSslAead {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
-        } finally {
-            scratch.asSlice(0, KEY_SIZE).fill((byte) 0);
         }
     }
 
@@ -202,7 +200,11 @@ public final class OpenSslAead {
             check((int) init.invokeExact(ctx, 0L, 0L, 0L, nonceAddress));
         } else {
             setKey(key);
-            check((int) init.invokeExact(ctx, cipher, 0L, keyAddress, nonceAddress));
+            try {
+                check((int) init.invokeExact(ctx, cipher, 0L, keyAddress, nonceAddress));
+            } finally {
+                keyScratch.fill((byte) 0); // the context has its own copy now
+            }
         }
     }
 
