@@ -250,9 +250,7 @@ class WireGuardIT {
                 offloads);
         long tunnelPackets = Long.parseLong(show.replaceAll("(?s).*transfer: .* received \\(([0-9]+) packets\\).*",
                 "$1"));
-        String link = b.exec("ip", "-s", "link", "show", "jw0").stdout();
-        long devicePackets = Long.parseLong(link.lines().dropWhile(l -> !l.strip().startsWith("RX:")).skip(1)
-                .findFirst().orElseThrow().strip().split("\\s+")[1]);
+        long devicePackets = linkPackets(b, "RX:");
         assertTrue(devicePackets * 4 < tunnelPackets, "GRO merged the " + tunnelPackets
                 + " packets from the tunnel into " + devicePackets + " device writes");
     }
@@ -283,7 +281,7 @@ class WireGuardIT {
                 open(sys.argv[1], "w").write("%d %s %s" % (count, sorted(sizes), digest.hexdigest()))
                 """, received.toString());
         waitForUdpListener(b, "10.77.0.2:6000");
-        long devicePacketsBefore = txPackets(a);
+        long devicePacketsBefore = linkPackets(a, "TX:");
         Result send = a.exec("python3", "-c", """
                 import socket, hashlib
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -297,7 +295,7 @@ class WireGuardIT {
                 print(digest.hexdigest())
                 """);
         assertEquals(0, send.exitCode(), send.toString());
-        long devicePackets = txPackets(a) - devicePacketsBefore;
+        long devicePackets = linkPackets(a, "TX:") - devicePacketsBefore;
         sink.process().waitFor(20, TimeUnit.SECONDS);
         String result = Files.readString(received);
         assertEquals("120 [1000] " + send.stdout().strip(), result, "every datagram arrived whole and in order");
@@ -307,10 +305,13 @@ class WireGuardIT {
         }
     }
 
-    /** Packets the kernel sent into the host's jw0 (what jtun read from the device). */
-    private static long txPackets(Netns host) {
+    /**
+     * The packet count of the host's jw0 from {@code ip -s link}: "RX:" what jtun wrote into the
+     * device, "TX:" what the kernel sent into it (what jtun read).
+     */
+    private static long linkPackets(Netns host, String direction) {
         String link = host.exec("ip", "-s", "link", "show", "jw0").stdout();
-        return Long.parseLong(link.lines().dropWhile(l -> !l.strip().startsWith("TX:")).skip(1)
+        return Long.parseLong(link.lines().dropWhile(l -> !l.strip().startsWith(direction)).skip(1)
                 .findFirst().orElseThrow().strip().split("\\s+")[1]);
     }
 
