@@ -79,8 +79,9 @@ public final class FrameCompressor {
      * @param length the compressed length
      * @param maxLength the longest frame the caller accepts; {@code dst} must have room for it (or
      *     for {@code maxFrame} bytes, if that is less)
-     * @return the frame's length, or -1 if the block is malformed, longer than {@code maxFrame}, or
-     *     decompresses to more than {@code maxLength} or {@code maxFrame} bytes
+     * @return the frame's length, or -1 if the block is empty, malformed, {@code maxFrame} bytes or
+     *     longer (no frame compresses to that), or decompresses to more than {@code maxLength} or
+     *     {@code maxFrame} bytes
      * @throws IllegalArgumentException if {@code length} or {@code maxLength} is negative
      */
     public int decompress(MemorySegment src, long from, int length, MemorySegment dst, long to, int maxLength) {
