@@ -52,7 +52,7 @@ class MacAddressTest {
         assertTrue(MacAddress.isMulticast(MacAddress.parse("33:33:00:00:00:01")));
         assertTrue(MacAddress.isMulticast(MacAddress.BROADCAST));
         assertFalse(MacAddress.isMulticast(MacAddress.parse("02:00:00:00:00:01")));
-        assertFalse(MacAddress.isMulticast(MacAddress.parse("00:00:00:00:00:01")), "the low bit of the last byte is not the I/G bit");
+        assertFalse(MacAddress.isMulticast(MacAddress.parse("00:00:00:00:00:01")), "the I/G bit is in the first byte");
     }
 
     @Test
