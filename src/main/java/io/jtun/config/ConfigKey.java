@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Every key a configuration file may hold: all that wg-quick and wg know, plus jtun's own
- * (Encryption, Mode, Encapsulation). Keys match case-insensitively, as in wg; {@link #keyName()}
+ * (Encryption, Mode, Encapsulation, and the layer-2 switch's Hub, Compression, MacAgeTime,
+ * MacLimit). Keys match case-insensitively, as in wg; {@link #keyName()}
  * is the canonical spelling used in messages and in {@link InterfaceConfig#lines()}.
  */
 public enum ConfigKey {
@@ -26,6 +27,10 @@ public enum ConfigKey {
     MODE("Mode", Section.INTERFACE, Kind.SCALAR, "Mode = tun"),
     ENCAPSULATION("Encapsulation", Section.INTERFACE, Kind.SCALAR, "Encapsulation = udp"),
     DISABLE_OFFLOAD("DisableOffload", Section.INTERFACE, Kind.LIST, "DisableOffload = gro, udp-gso"),
+    HUB("Hub", Section.INTERFACE, Kind.SCALAR, "Hub = true"),
+    COMPRESSION("Compression", Section.INTERFACE, Kind.SCALAR, "Compression = lz4"),
+    MAC_AGE_TIME("MacAgeTime", Section.INTERFACE, Kind.SCALAR, "MacAgeTime = 300"),
+    MAC_LIMIT("MacLimit", Section.INTERFACE, Kind.SCALAR, "MacLimit = 1024"),
 
     PUBLIC_KEY("PublicKey", Section.PEER, Kind.SCALAR, "PublicKey = <the peer's 'wg pubkey' output>"),
     PRESHARED_KEY("PresharedKey", Section.PEER, Kind.SCALAR, "PresharedKey = <output of 'wg genpsk'>"),

@@ -202,6 +202,10 @@ public final class ConfigParser {
         private final Map<Hook, List<String>> hooks = new EnumMap<>(Hook.class);
         private boolean saveConfig;
         private final EnumSet<DataPathOffload> disabledOffloads = EnumSet.noneOf(DataPathOffload.class);
+        private boolean hub;
+        private Compression compression = Compression.NONE;
+        private int macAgeSeconds = Layer2.DEFAULT_MAC_AGE_SECONDS;
+        private int macLimit = Layer2.DEFAULT_MAC_LIMIT;
         private final List<PeerBuilder> peers = new ArrayList<>();
         /** Every AllowedIPs network seen so far → where: {line, line of its [Peer] header}. */
         private final Map<IpPrefix, int[]> routed = new HashMap<>();
@@ -229,7 +233,8 @@ public final class ConfigParser {
                 peerConfigs.add(p.build());
             }
             return new InterfaceConfig(source, name, addresses, listenPort, mtu, encryption, mode, encapsulation,
-                    privateKey, fwMark, dns, table, hooks, saveConfig, disabledOffloads, peerConfigs, lines,
+                    privateKey, fwMark, dns, table, hooks, saveConfig, disabledOffloads,
+                    new Layer2(hub, compression, macAgeSeconds, macLimit), peerConfigs, lines,
                     interfaceLine);
         }
 
@@ -403,6 +408,15 @@ public final class ConfigParser {
                         "use wireguard (the default) or none (no encryption)");
                 case MODE -> mode = choice(number, key, value, Map.of("tun", TunMode.TUN, "tap", TunMode.TAP),
                         "use tun (IP packets, the default) or tap (Ethernet frames)");
+                case HUB -> hub = choice(number, key, value, Map.of("true", true, "false", false),
+                        "use true (forward frames between peers: the centre of a star) or false (the default)");
+                case COMPRESSION -> compression = choice(number, key, value,
+                        Map.of("none", Compression.NONE, "lz4", Compression.LZ4),
+                        "use lz4 or none (the default)");
+                case MAC_AGE_TIME -> macAgeSeconds = (int) number(number, key, value, 1, 1_000_000, false,
+                        "use seconds from 1 to 1000000 (300, a Linux bridge's default, suits most networks)");
+                case MAC_LIMIT -> macLimit = (int) number(number, key, value, 1, 1_000_000, false,
+                        "use a count from 1 to 1000000 (the default is " + Layer2.DEFAULT_MAC_LIMIT + ")");
                 case ENCAPSULATION -> encapsulation = choice(number, key, value,
                         Map.of("udp", Encapsulation.UDP, "ipip", Encapsulation.IPIP),
                         "use udp (the default) or ipip (IP-in-IP)");

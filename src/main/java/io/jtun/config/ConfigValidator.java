@@ -30,6 +30,7 @@ final class ConfigValidator {
         validator.keys();
         validator.mtu();
         validator.endpoints();
+        validator.layer2();
     }
 
     private JtunException error(int line, String message) {
@@ -131,6 +132,31 @@ final class ConfigValidator {
                             + "endpoint, so each peer needs a different one");
                 }
             }
+        }
+    }
+
+    /** The switch settings belong to TAP interfaces, and TAP peers are found by MAC address, not by IP. */
+    private void layer2() {
+        if (config.mode() != TunMode.TAP) {
+            for (ConfigKey key : new ConfigKey[] {ConfigKey.HUB, ConfigKey.COMPRESSION, ConfigKey.MAC_AGE_TIME,
+                    ConfigKey.MAC_LIMIT}) {
+                if (config.lines().containsKey(key.keyName())) {
+                    throw error(config.line(key), key.keyName() + " only applies to Mode = tap (jtun's layer-2 "
+                            + "switch): remove it, or set Mode = tap");
+                }
+            }
+            return;
+        }
+        for (PeerConfig peer : config.peers()) {
+            if (!peer.allowedIps().isEmpty()) {
+                throw error(peer.line(ConfigKey.ALLOWED_IPS), "AllowedIPs has no effect with Mode = tap: frames are "
+                        + "switched by MAC address, and each peer may send any; remove AllowedIPs, or set Mode = tun");
+            }
+        }
+        if (config.layer2().compression() != Compression.NONE && config.encryption() == Encryption.NONE) {
+            throw error(config.line(ConfigKey.COMPRESSION), "Compression needs Encryption = wireguard: only jtun's "
+                    + "encrypted layer-2 message has a flag for compressed frames (plain tunnels carry frames "
+                    + "unchanged); remove Compression, or use Encryption = wireguard");
         }
     }
 }

@@ -34,6 +34,7 @@ import java.util.Set;
  *     that is not set has no entry
  * @param saveConfig wg-quick's SaveConfig
  * @param disabledOffloads the data-path offloads DisableOffload switches off (none by default)
+ * @param layer2 the switch settings of a {@code Mode = tap} interface ({@link Layer2#DEFAULTS} otherwise)
  * @param peers the {@code [Peer]} sections in file order
  * @param lines canonical key name (e.g. "ListenPort") → the line that sets it in {@code [Interface]};
  *     for keys that may repeat (Address, DNS, the hooks), the first such line
@@ -42,7 +43,8 @@ import java.util.Set;
 public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses, OptionalInt listenPort,
         OptionalInt mtu, Encryption encryption, TunMode mode, Encapsulation encapsulation, Optional<Secret> privateKey,
         OptionalInt fwMark, List<String> dns, Optional<String> table, Map<Hook, List<String>> hooks, boolean saveConfig,
-        Set<DataPathOffload> disabledOffloads, List<PeerConfig> peers, Map<String, Integer> lines, int line) {
+        Set<DataPathOffload> disabledOffloads, Layer2 layer2, List<PeerConfig> peers, Map<String, Integer> lines,
+        int line) {
 
     public InterfaceConfig {
         Objects.requireNonNull(source, "source");
@@ -66,6 +68,7 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
         hooks = Collections.unmodifiableMap(hookCopy);
         disabledOffloads = disabledOffloads.isEmpty() ? Set.of()
                 : Collections.unmodifiableSet(EnumSet.copyOf(disabledOffloads));
+        Objects.requireNonNull(layer2, "layer2");
         peers = List.copyOf(peers);
         lines = Map.copyOf(lines);
     }
@@ -78,7 +81,7 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
     public static InterfaceConfig blank(String name) {
         return new InterfaceConfig(Path.of("(" + name + ": configured through the wg tool)"), name, List.of(),
                 OptionalInt.empty(), OptionalInt.empty(), Encryption.WIREGUARD, TunMode.TUN, Encapsulation.UDP,
-                Optional.empty(), OptionalInt.empty(), List.of(), Optional.empty(), Map.of(), false, Set.of(), List.of(), Map.of(),
+                Optional.empty(), OptionalInt.empty(), List.of(), Optional.empty(), Map.of(), false, Set.of(), Layer2.DEFAULTS, List.of(), Map.of(),
                 0);
     }
 
@@ -117,6 +120,6 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
                 + listenPort + ", mtu=" + mtu + ", encryption=" + encryption + ", mode=" + mode + ", encapsulation="
                 + encapsulation + ", privateKey=" + (privateKey.isPresent() ? Secret.HIDDEN : "none") + ", fwMark="
                 + fwMark + ", dns=" + dns + ", table=" + table + ", hooks=" + hooks + ", saveConfig=" + saveConfig
-                + ", disabledOffloads=" + disabledOffloads + ", peers=" + peers + ", lines=" + lines + ", line=" + line + "]";
+                + ", disabledOffloads=" + disabledOffloads + ", layer2=" + layer2 + ", peers=" + peers + ", lines=" + lines + ", line=" + line + "]";
     }
 }

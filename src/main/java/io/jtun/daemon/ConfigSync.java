@@ -50,6 +50,10 @@ final class ConfigSync {
             throw new JtunException(ExitCode.USAGE, fresh.source() + ": Encryption, Mode and Encapsulation cannot"
                     + " change on a running interface: run jtun down " + tunnel.name() + " and jtun up again");
         }
+        if (!fresh.layer2().equals(tunnel.config().layer2())) {
+            throw new JtunException(ExitCode.USAGE, fresh.source() + ": Hub, Compression, MacAgeTime and MacLimit"
+                    + " cannot change on a running interface: run jtun down " + tunnel.name() + " and jtun up again");
+        }
         Set<Key> wanted = new HashSet<>();
         List<PeerChange> changes = new ArrayList<>();
         for (PeerConfig peer : fresh.peers()) {

@@ -28,6 +28,13 @@ public enum DropReason {
     HANDSHAKE_REJECTED("handshake rejected"),
     /** WireGuard: handshake messages arrived faster than they can be processed. */
     HANDSHAKE_OVERLOAD("handshake overload"),
+    /**
+     * WireGuard inbound: authentic data of the other kind, IP packets on a {@code Mode = tap}
+     * interface (a plain WireGuard peer) or frames on a {@code Mode = tun} one.
+     */
+    WRONG_MESSAGE_TYPE("wrong message type"),
+    /** TAP: a frame whose destination is on the side it came from (the switch filters it). */
+    SAME_SIDE("same side"),
     /** WireGuard outbound: queued while waiting for a handshake, then dropped (queue full, or given up). */
     NO_SESSION("no session");
 

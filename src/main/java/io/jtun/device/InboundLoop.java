@@ -7,7 +7,8 @@ import io.jtun.device.offload.VirtioNetHeader;
 import io.jtun.sys.Libc;
 import io.jtun.sys.PollSet;
 import io.jtun.sys.SysException;
-import io.jtun.tun.TunMode;
+import io.jtun.device.l2.FrameCompressor;
+import io.jtun.device.l2.FrameHeader;
 import io.jtun.tun.TunQueue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,7 +23,8 @@ import java.lang.foreign.MemorySegment;
  *       messages go to the handshake thread, and datagrams from strangers are dropped;</li>
  *   <li>check the inner packet: a TUN packet must be IPv4 or IPv6 with a source address inside
  *       the sending peer's AllowedIPs (cryptokey routing's inbound rule: a peer speaks only for
- *       its own addresses), a TAP frame must hold an Ethernet header;</li>
+ *       its own addresses). A TAP frame (decompressed first, if it came compressed) goes where
+ *       the {@link FrameSwitch} says: the device, and on a hub other peers too;</li>
  *   <li>write each accepted packet into the device; with GRO, consecutive TCP segments of one
  *       flow are first merged into one super-packet, so the kernel's receive path runs once per
  *       64 KB instead of once per segment (see {@link TcpCoalescer});</li>
@@ -30,7 +32,6 @@ import java.lang.foreign.MemorySegment;
  * </ol>
  */
 final class InboundLoop implements Runnable {
-    private static final int ETHERNET_HEADER = 14;
     private static final int IDLE_POLL_MILLIS = 1000;
     /** Room in front of every datagram for the vnet header a device write may need. */
     private static final int HEADROOM = 16;
@@ -41,6 +42,16 @@ final class InboundLoop implements Runnable {
     private final AllowedIps.LookupCache<Peer> sourceCache = new AllowedIps.LookupCache<>();
     /** Merges TCP segments for device writes; null without GRO. */
     private TcpCoalescer<Peer> coalescer;
+    /** TAP: decompresses frames that came compressed; null for TUN. */
+    private FrameCompressor decompressor;
+    /** Where a decompressed frame is delivered from. */
+    private MemorySegment frameBuffer;
+    /** A hub's frames for other peers, sent after each received batch; null when not a hub. */
+    private PacketBatch forwardBatch;
+    private FrameSender forward;
+    private PollSet blocked;
+    /** The time of the current received batch (MAC learning and aging need no finer). */
+    private long now;
 
     InboundLoop(TunQueue queue, LoopContext context) {
         this.queue = queue;
@@ -52,6 +63,9 @@ final class InboundLoop implements Runnable {
         try (Arena arena = Arena.ofConfined()) {
             PacketBatch batch = new PacketBatch(arena, context.batchSize(), Tunnel.SLOT_SIZE);
             coalescer = context.coalesce() ? new TcpCoalescer<>(arena, this::writeToDevice) : null;
+            if (context.frameSwitch() != null) {
+                prepareSwitching(arena);
+            }
             Transport transport = null;
             PollSet pollSet = null;
             while (context.lifecycle().running()) {
@@ -66,6 +80,7 @@ final class InboundLoop implements Runnable {
                     batch.setOffset(i, HEADROOM);
                 }
                 int count = transport.receive(batch);
+                now = System.nanoTime();
                 if (count == 0) {
                     // Bounded, so a replaced transport (new listen port) is picked up promptly.
                     pollSet.poll(IDLE_POLL_MILLIS);
@@ -81,9 +96,22 @@ final class InboundLoop implements Runnable {
                 if (coalescer != null) {
                     coalescer.flush();
                 }
+                if (forwardBatch != null && forwardBatch.count() > 0) {
+                    context.sendAll(forwardBatch, blocked);
+                }
             }
         } catch (RuntimeException e) {
             context.lifecycle().failed("inbound", e);
+        }
+    }
+
+    private void prepareSwitching(Arena arena) {
+        decompressor = context.framed() ? new FrameCompressor(Tunnel.SLOT_SIZE) : null;
+        frameBuffer = context.framed() ? Libc.allocateLazily(arena, Tunnel.SLOT_SIZE) : null;
+        if (context.frameSwitch().hub()) {
+            forwardBatch = new PacketBatch(arena, context.batchSize(), Tunnel.SLOT_SIZE);
+            blocked = context.blockedPollSet(arena);
+            forward = new FrameSender(context, arena, forwardBatch, () -> context.sendAll(forwardBatch, blocked));
         }
     }
 
@@ -123,6 +151,10 @@ final class InboundLoop implements Runnable {
         MemorySegment data = batch.data();
         long start = batch.payloadStart(slot);
         int length = batch.length(slot);
+        if (context.frameSwitch() != null) {
+            deliverFrame(peer, data, start, length);
+            return;
+        }
         DropReason verdict = check(peer, data, start, length);
         if (verdict != null) {
             peer.counters().dropped(verdict);
@@ -137,6 +169,41 @@ final class InboundLoop implements Runnable {
             writeToDevice(data, start - VirtioNetHeader.SIZE, length + VirtioNetHeader.SIZE, peer, 1, length);
         } else {
             writeToDevice(data, start, length, peer, 1, length);
+        }
+    }
+
+    /**
+     * A TAP frame from {@code peer}: to the device, to another peer (a hub passing it on), or to
+     * both (flooded). With WireGuard it arrives behind a frame header the codec has checked.
+     */
+    private void deliverFrame(Peer peer, MemorySegment data, long start, int length) {
+        MemorySegment frame = data;
+        long at = start;
+        int frameLength = length;
+        if (context.framed()) {
+            at = start + FrameHeader.SIZE;
+            frameLength = length - FrameHeader.SIZE;
+            if (FrameHeader.compressed(data, start)) {
+                // Into a buffer of its own: a frame grows, and the slot may hold more datagrams after it.
+                frameLength = decompressor.decompress(data, at, frameLength, frameBuffer, 0, FrameHeader.MAX_LENGTH);
+                if (frameLength < 0) {
+                    peer.counters().dropped(DropReason.MALFORMED);
+                    return;
+                }
+                context.frameSwitch().countDecompressed();
+                frame = frameBuffer;
+                at = 0;
+            }
+        }
+        Peer target = context.frameSwitch().fromPeer(peer, frame, at, frameLength, now);
+        if (target == FrameSwitch.LOCAL || target == FrameSwitch.FLOOD) {
+            writeToDevice(frame, at, frameLength, peer, 1, frameLength);
+            if (target == FrameSwitch.FLOOD && forward != null) {
+                forward.flood(peer, frame, at, frameLength);
+            }
+        } else if (target != null) {
+            peer.counters().received(frameLength); // passed on, not delivered here, but received all the same
+            forward.send(target, frame, at, frameLength);
         }
     }
 
@@ -155,9 +222,6 @@ final class InboundLoop implements Runnable {
 
     /** Null if the packet may enter the device, else why not. */
     private DropReason check(Peer peer, MemorySegment data, long start, int length) {
-        if (context.mode() == TunMode.TAP) {
-            return length >= ETHERNET_HEADER ? null : DropReason.MALFORMED;
-        }
         if (!PeerTable.isIpPacket(data, start, length)) {
             return DropReason.MALFORMED;
         }

@@ -1,7 +1,6 @@
 package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
-import io.jtun.conn.Transport;
 import io.jtun.device.offload.Segmenter;
 import io.jtun.device.offload.TcpSegmenter;
 import io.jtun.device.offload.UdpSegmenter;
@@ -11,7 +10,6 @@ import io.jtun.sys.Libc;
 import io.jtun.sys.SysException;
 import io.jtun.sys.PollSet;
 import io.jtun.tun.TunDevice;
-import io.jtun.tun.TunMode;
 import io.jtun.tun.TunQueue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,10 +19,11 @@ import java.lang.foreign.MemorySegment;
  *
  * <ol>
  *   <li>read every packet the kernel has queued on the device, up to a batch;</li>
- *   <li>route each to the peer whose AllowedIPs holds its destination (TAP: the one peer) and
- *       seal it for that peer (address it; with WireGuard, encrypt it in place); packets with no
- *       peer are dropped and counted, packets without a session wait for the handshake, and
- *       the next read reuses their slot;</li>
+ *   <li>route each to the peer whose AllowedIPs holds its destination and seal it for that
+ *       peer (address it; with WireGuard, encrypt it in place); packets with no peer are dropped
+ *       and counted, packets without a session wait for the handshake, and the next read reuses
+ *       their slot. TAP frames go where the {@link FrameSwitch} says: one peer, or every peer
+ *       (see {@link FrameSender});</li>
  *   <li>send the batch with one system call, waiting for room in the socket buffer if it is
  *       full;</li>
  *   <li>when the device has nothing more, sleep in poll until it does (or the tunnel stops).</li>
@@ -33,7 +32,6 @@ import java.lang.foreign.MemorySegment;
 final class OutboundLoop implements Runnable {
     private static final int DEVICE = 0;
     private static final int WAKE = 1;
-    private static final int BLOCKED_SOCKET = 2;
 
     private final TunQueue queue;
     private final LoopContext context;
@@ -47,6 +45,10 @@ final class OutboundLoop implements Runnable {
     private int pendingSegment = -1;
     /** Where a device read lands when the device has vnet headers (the segments are cut from it). */
     private MemorySegment superPacket;
+    /** TAP: frames to peers; null for TUN. */
+    private FrameSender frames;
+    /** Waits for room in the socket buffer. */
+    private PollSet blocked;
 
     OutboundLoop(TunQueue queue, LoopContext context) {
         this.queue = queue;
@@ -61,16 +63,17 @@ final class OutboundLoop implements Runnable {
             PollSet idle = new PollSet(arena, 2);
             idle.set(DEVICE, queue.fd(), Libc.POLLIN);
             idle.set(WAKE, context.wake().fd(), Libc.POLLIN);
-            PollSet blocked = new PollSet(arena, 3);
-            blocked.set(DEVICE, -1, (short) 0);
-            blocked.set(WAKE, context.wake().fd(), Libc.POLLIN);
+            blocked = context.blockedPollSet(arena);
+            if (context.frameSwitch() != null) {
+                frames = new FrameSender(context, arena, batch, () -> context.sendAll(batch, blocked));
+            }
             while (context.lifecycle().running()) {
-                int count = fill(batch);
-                if (count == 0) {
+                int read = frames != null ? fillFrames(batch) : fill(batch);
+                if (read == 0) {
                     idle.poll(-1);
                     continue;
                 }
-                sendAll(batch, blocked);
+                context.sendAll(batch, blocked);
             }
         } catch (SysException e) {
             if (e.errno() == Errno.EBADFD) {
@@ -98,7 +101,7 @@ final class OutboundLoop implements Runnable {
                 break;
             }
             batch.setLength(count, length);
-            Peer peer = route(data, batch.payloadStart(count), length);
+            Peer peer = context.peers().byDestination(data, batch.payloadStart(count), length, routeCache);
             if (peer == null) {
                 context.interfaceCounters().dropped(DropReason.NO_ROUTE);
             } else if (codec.seal(peer, batch, count)) {
@@ -153,23 +156,31 @@ final class OutboundLoop implements Runnable {
         }
     }
 
-    private Peer route(MemorySegment data, long start, int length) {
-        return context.mode() == TunMode.TAP ? context.peers().single()
-                : context.peers().byDestination(data, start, length, routeCache);
-    }
-
-    /** Sends the whole batch; a full socket buffer is waited out, not dropped. */
-    private void sendAll(PacketBatch batch, PollSet blocked) {
-        Transport transport = context.underlay().get();
-        int next = 0;
-        while (next < batch.count()) {
-            next += transport.send(batch, next);
-            if (next < batch.count()) {
-                blocked.set(BLOCKED_SOCKET, transport.blockedFd(), Libc.POLLOUT);
-                blocked.poll(-1);
-                if (!context.lifecycle().running()) {
-                    return;
-                }
+    /**
+     * TAP: reads frames and hands each to its peer, or to all, until the device is empty; a
+     * batch that fills on the way is sent at once. Returns the frames read.
+     */
+    private int fillFrames(PacketBatch batch) {
+        FrameSwitch frameSwitch = context.frameSwitch();
+        MemorySegment data = batch.data();
+        long now = System.nanoTime();
+        batch.setCount(0);
+        int read = 0;
+        while (true) {
+            frames.makeRoom();
+            int slot = batch.count();
+            long start = batch.slotStart(slot) + frames.frameOffset();
+            // A slot has 64 bytes beyond the read size: the 20 in front, padding and the tag fit.
+            int length = queue.read(data, start, TunDevice.READ_BUFFER_SIZE);
+            if (length == 0) {
+                return read;
+            }
+            read++;
+            Peer target = frameSwitch.fromDevice(data, start, length, now);
+            if (target == FrameSwitch.FLOOD) {
+                frames.flood(null, data, start, length);
+            } else if (target != null) {
+                frames.sendInPlace(target, length);
             }
         }
     }

@@ -180,10 +180,9 @@ public final class PeerTable {
         return (data.get(ValueLayout.JAVA_BYTE, start) & 0xf0) >>> 4;
     }
 
-    /** The only peer, for point-to-point (TAP) tunnels. */
-    Peer single() {
-        Peer[] current = peers;
-        return current.length == 1 ? current[0] : null;
+    /** Every peer, for flooding frames: the table's own array, which is replaced, never changed. */
+    Peer[] all() {
+        return peers;
     }
 
     /**

@@ -1,10 +1,15 @@
 package io.jtun.device;
 
+import io.jtun.config.Compression;
 import io.jtun.config.DataPathOffload;
 import io.jtun.conn.SocketEndpoint;
 import io.jtun.conn.TransportCounters;
 import io.jtun.net.IpPrefix;
+import io.jtun.device.l2.MacAddress;
+import io.jtun.device.l2.MacTable;
 import io.jtun.device.wg.WireGuard;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -43,6 +48,12 @@ public final class StatusReport {
         if (!tunnel.config().addresses().isEmpty()) {
             out.append("  address: ").append(join(tunnel.config().addresses())).append('\n');
         }
+        Map<Peer, List<String>> macs = Map.of();
+        FrameSwitch frameSwitch = tunnel.frameSwitch();
+        if (frameSwitch != null) {
+            macs = macsByPort(frameSwitch);
+            appendSwitch(out, frameSwitch, tunnel.config().layer2().compression() != Compression.NONE, macs);
+        }
         appendDrops(out, tunnel.counters());
         TransportCounters underlay = tunnel.transport().counters();
         if (underlay.sendErrors() + underlay.receiveDrops() > 0) {
@@ -55,9 +66,13 @@ public final class StatusReport {
             SocketEndpoint endpoint = peer.endpoint();
             out.append("  endpoint: ").append(endpoint == null ? "(none yet: learned from its first packet)"
                     : endpoint.toString()).append('\n');
-            List<IpPrefix> allowed = allowedIps.getOrDefault(peer, List.of());
-            out.append("  allowed ips: ").append(allowed.isEmpty() ? "(none)" : join(allowed))
-                    .append('\n');
+            if (frameSwitch == null) {
+                List<IpPrefix> allowed = allowedIps.getOrDefault(peer, List.of());
+                out.append("  allowed ips: ").append(allowed.isEmpty() ? "(none)" : join(allowed))
+                        .append('\n');
+            } else if (macs.containsKey(peer)) {
+                out.append("  mac addresses: ").append(String.join(", ", macs.get(peer))).append('\n');
+            }
             if (wireGuard != null) {
                 OptionalLong handshake = wireGuard.lastHandshakeNanos(peer);
                 if (handshake.isPresent()) {
@@ -76,6 +91,35 @@ public final class StatusReport {
             }
         }
         return out.toString();
+    }
+
+    /** The learned MAC addresses by port, each list sorted (the table lists them in order). */
+    private static Map<Peer, List<String>> macsByPort(FrameSwitch frameSwitch) {
+        Map<Peer, List<String>> byPort = new IdentityHashMap<>();
+        for (MacTable.Entry<Peer> entry : frameSwitch.table().entries(System.nanoTime())) {
+            byPort.computeIfAbsent(entry.port(), p -> new ArrayList<>()).add(MacAddress.format(entry.mac()));
+        }
+        return byPort;
+    }
+
+    private static void appendSwitch(StringBuilder out, FrameSwitch frameSwitch, boolean compressing,
+            Map<Peer, List<String>> macs) {
+        int total = macs.values().stream().mapToInt(List::size).sum();
+        List<String> local = macs.getOrDefault(FrameSwitch.LOCAL, List.of());
+        out.append("  switch: ").append(total).append(" mac addresses (").append(local.size()).append(" local), ")
+                .append(frameSwitch.table().moves()).append(" moves, ").append(frameSwitch.table().limited())
+                .append(" over limit").append(frameSwitch.hub() ? ", hub" : "").append('\n');
+        if (!local.isEmpty()) {
+            out.append("  local mac addresses: ").append(String.join(", ", local)).append('\n');
+        }
+        if (compressing || frameSwitch.decompressedFrames() > 0) {
+            out.append("  compression: ").append(compressing ? "lz4" : "none").append(" (sent: ")
+                    .append(frameSwitch.compressedFrames()).append(" frames compressed, ")
+                    .append(frameSwitch.uncompressedFrames()).append(" as is, ")
+                    .append(size(frameSwitch.bytesBeforeCompression())).append(" in ")
+                    .append(size(frameSwitch.bytesAfterCompression())).append("; received: ")
+                    .append(frameSwitch.decompressedFrames()).append(" frames compressed)\n");
+        }
     }
 
     /** wg's style: "1 minute, 5 seconds ago". */

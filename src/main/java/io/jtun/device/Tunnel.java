@@ -2,11 +2,13 @@ package io.jtun.device;
 
 import io.jtun.ExitCode;
 import io.jtun.JtunException;
+import io.jtun.config.Compression;
 import io.jtun.config.ConfigKey;
 import io.jtun.config.DataPathOffload;
 import io.jtun.config.Encapsulation;
 import io.jtun.config.Encryption;
 import io.jtun.config.InterfaceConfig;
+import io.jtun.config.Layer2;
 import io.jtun.config.PeerConfig;
 import io.jtun.conn.IpInIpTransport;
 import io.jtun.conn.SocketEndpoint;
@@ -44,6 +46,11 @@ public final class Tunnel implements AutoCloseable {
     /** Default MTU over IP-in-IP: a 20-byte outer IPv4 header inside a 1500-byte underlay. */
     public static final int DEFAULT_MTU_IPIP = 1480;
     /**
+     * Default MTU of a TAP interface over WireGuard: 1500 minus IPv6, UDP and WireGuard (80) minus
+     * the frame's Ethernet header (14) and jtun's frame header (4).
+     */
+    public static final int DEFAULT_MTU_TAP_WIREGUARD = DEFAULT_MTU_UDP - Layer2.OVERHEAD;
+    /**
      * Room for any packet the device or the underlay can hand us, so nothing is ever cut, plus
      * what encapsulation adds around it (WireGuard: 16-byte header, padding, 16-byte tag).
      */
@@ -67,6 +74,8 @@ public final class Tunnel implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final int mtu;
     private final WireGuard wireGuard;
+    /** TAP: the learning switch; null for TUN. */
+    private final FrameSwitch frameSwitch;
     /** The data-path offloads in use (configured ones the kernel accepted). */
     private final Set<DataPathOffload> offloads;
     private volatile int fwMark;
@@ -102,10 +111,12 @@ public final class Tunnel implements AutoCloseable {
         this.underlay = new Underlay(transport);
         this.mtu = mtu;
         this.fwMark = config.fwMark().orElse(0);
+        boolean tap = config.mode() == TunMode.TAP;
         this.wireGuard = config.encryption() == Encryption.WIREGUARD
                 ? new WireGuard(config.privateKey().orElse(null), peers, underlay, counters, mtu, SLOT_SIZE,
-                        WgClock.SYSTEM)
+                        WgClock.SYSTEM, tap)
                 : null;
+        this.frameSwitch = tap ? new FrameSwitch(device.name(), config.layer2(), counters) : null;
     }
 
     /**
@@ -146,8 +157,7 @@ public final class Tunnel implements AutoCloseable {
      *     kernels have had bugs in them, and users need a way out)
      */
     public static Tunnel open(InterfaceConfig config, Set<DataPathOffload> disabled) {
-        checkSupported(config);
-        int mtu = config.mtu().orElse(config.encapsulation() == Encapsulation.IPIP ? DEFAULT_MTU_IPIP : DEFAULT_MTU_UDP);
+        int mtu = config.mtu().orElse(defaultMtu(config));
         EnumSet<DataPathOffload> offloads = EnumSet.allOf(DataPathOffload.class);
         offloads.removeAll(config.disabledOffloads());
         offloads.removeAll(disabled);
@@ -218,17 +228,13 @@ public final class Tunnel implements AutoCloseable {
         }
     }
 
-    private static void checkSupported(InterfaceConfig config) {
-        String where = config.source() + ":";
-        if (config.encryption() == Encryption.WIREGUARD && config.mode() == TunMode.TAP) {
-            throw new JtunException(ExitCode.USAGE, where + config.line(ConfigKey.MODE)
-                    + ": Mode = tap with WireGuard encryption is not available yet: use Mode = tun, or"
-                    + " Encryption = none for a plain layer-2 tunnel");
+    /** The MTU the interface has when the file sets none (jtun up, like wg-quick, sets it from the route). */
+    public static int defaultMtu(InterfaceConfig config) {
+        if (config.encapsulation() == Encapsulation.IPIP) {
+            return DEFAULT_MTU_IPIP;
         }
-        if (config.mode() == TunMode.TAP && config.peers().size() > 1) {
-            throw new JtunException(ExitCode.USAGE, where + config.line(ConfigKey.MODE)
-                    + ": Mode = tap is point-to-point in this version: configure exactly one [Peer]");
-        }
+        return config.mode() == TunMode.TAP && config.encryption() == Encryption.WIREGUARD
+                ? DEFAULT_MTU_TAP_WIREGUARD : DEFAULT_MTU_UDP;
     }
 
     /** Adds a configured peer (endpoint resolved now, errors naming the file and line). */
@@ -296,7 +302,9 @@ public final class Tunnel implements AutoCloseable {
             wireGuard.start(device.name());
         }
         LoopContext context = new LoopContext(config.mode(), underlay, peers, codec, counters, wake, lifecycle,
-                BATCH_SIZE, device.vnetHeader(), offloads.contains(DataPathOffload.GRO));
+                BATCH_SIZE, device.vnetHeader(), offloads.contains(DataPathOffload.GRO), frameSwitch,
+                frameSwitch != null && wireGuard != null,
+                frameSwitch != null && config.layer2().compression() == Compression.LZ4);
         for (int i = 0; i < device.queueCount(); i++) {
             threads.add(Thread.ofPlatform().name(device.name() + "-out-" + i).daemon()
                     .start(new OutboundLoop(device.queue(i), context)));
@@ -371,6 +379,11 @@ public final class Tunnel implements AutoCloseable {
 
     public Transport transport() {
         return underlay.get();
+    }
+
+    /** TAP: the learning switch (MAC table, compression counts); null for TUN. */
+    FrameSwitch frameSwitch() {
+        return frameSwitch;
     }
 
     /** The WireGuard state, or null for a plain tunnel. */

@@ -10,7 +10,12 @@ package io.jtun.noise;
  * response    (92): type 2 | sender u32 | receiver u32 | ephemeral 32 | empty 0+16 | mac1 16 | mac2 16
  * cookie      (64): type 3 | receiver u32 | nonce 24 | cookie 16+16
  * transport (>=32): type 4 | receiver u32 | counter u64 | packet (padded to 16) + 16
+ * frame     (>=32): type 5 | receiver u32 | counter u64 | frame header + frame (padded to 16) + 16
  * </pre>
+ *
+ * Type 5 is jtun's own (docs/protocol.md): an Ethernet frame for a {@code Mode = tap} interface,
+ * in the same session as type 4. WireGuard implementations drop types they do not know, so a
+ * plain WireGuard peer never mistakes a frame for an IP packet.
  *
  * Indices are opaque 32-bit values; Java's signed int holds them bit for bit.
  */
@@ -19,6 +24,8 @@ public final class Messages {
     public static final int TYPE_RESPONSE = 2;
     public static final int TYPE_COOKIE_REPLY = 3;
     public static final int TYPE_TRANSPORT = 4;
+    /** jtun's layer-2 transport message: the same layout as {@link #TYPE_TRANSPORT}, carrying a frame. */
+    public static final int TYPE_FRAME = 5;
 
     /** Bytes of the type field (and of every index field). */
     public static final int TYPE_SIZE = 4;
@@ -71,7 +78,8 @@ public final class Messages {
 
     /**
      * The type of the message in {@code msg[off, off+len)} when its length fits that type
-     * (exactly 148, 92 or 64 bytes for handshake messages, at least 32 for transport), else 0.
+     * (exactly 148, 92 or 64 bytes for handshake messages, at least 32 for transport and frame
+     * messages), else 0.
      */
     public static int typeOf(byte[] msg, int off, int len) {
         if (!Bytes.fits(msg.length, off, len) || len < TYPE_SIZE) {
@@ -82,7 +90,7 @@ public final class Messages {
             case TYPE_INITIATION -> len == INITIATION_SIZE ? type : 0;
             case TYPE_RESPONSE -> len == RESPONSE_SIZE ? type : 0;
             case TYPE_COOKIE_REPLY -> len == COOKIE_REPLY_SIZE ? type : 0;
-            case TYPE_TRANSPORT -> len >= TRANSPORT_MIN_SIZE ? type : 0;
+            case TYPE_TRANSPORT, TYPE_FRAME -> len >= TRANSPORT_MIN_SIZE ? type : 0;
             default -> 0;
         };
     }

@@ -60,6 +60,16 @@ public final class TransportMessage {
      */
     public static int encrypt(ChaCha20Poly1305 aead, byte[] key, int receiverIndex, long counter, byte[] src,
             int srcOff, int len, int mtu, byte[] dst, int dstOff) {
+        return encrypt(TYPE, aead, key, receiverIndex, counter, src, srcOff, len, mtu, dst, dstOff);
+    }
+
+    /**
+     * As {@link #encrypt(ChaCha20Poly1305, byte[], int, long, byte[], int, int, int, byte[], int)},
+     * with the message type {@code type}: {@link Messages#TYPE_TRANSPORT} or jtun's
+     * {@link Messages#TYPE_FRAME}, whose layout is the same.
+     */
+    public static int encrypt(int type, ChaCha20Poly1305 aead, byte[] key, int receiverIndex, long counter,
+            byte[] src, int srcOff, int len, int mtu, byte[] dst, int dstOff) {
         if (Protocol.counterExhausted(counter)) {
             throw new IllegalArgumentException("message counter exhausted: rekey");
         }
@@ -72,7 +82,7 @@ public final class TransportMessage {
             System.arraycopy(src, srcOff, dst, contentOff, len);
         }
         Arrays.fill(dst, contentOff + len, contentOff + padded, (byte) 0);
-        Bytes.putIntLE(dst, dstOff, TYPE);
+        Bytes.putIntLE(dst, dstOff, type);
         Bytes.putIntLE(dst, dstOff + Messages.TRANSPORT_RECEIVER, receiverIndex);
         Bytes.putLongLE(dst, dstOff + Messages.TRANSPORT_COUNTER, counter);
         int n = aead.seal(key, counter, dst, contentOff, padded, null, dst, contentOff);
@@ -87,7 +97,17 @@ public final class TransportMessage {
      * class comment.
      */
     public static int decrypt(ChaCha20Poly1305 aead, byte[] key, byte[] msg, int off, int len, byte[] dst, int dstOff) {
-        if (Messages.typeOf(msg, off, len) != TYPE) {
+        return decrypt(TYPE, aead, key, msg, off, len, dst, dstOff);
+    }
+
+    /**
+     * As {@link #decrypt(ChaCha20Poly1305, byte[], byte[], int, int, byte[], int)}, for a message
+     * of type {@code type} ({@link Messages#TYPE_TRANSPORT} or jtun's {@link Messages#TYPE_FRAME});
+     * -1 for any other type.
+     */
+    public static int decrypt(int type, ChaCha20Poly1305 aead, byte[] key, byte[] msg, int off, int len, byte[] dst,
+            int dstOff) {
+        if (Messages.typeOf(msg, off, len) != type) {
             return -1;
         }
         if (!Bytes.fits(dst.length, dstOff, len - OVERHEAD)) {

@@ -3,8 +3,10 @@ package io.jtun.wgquick;
 import io.jtun.ExitCode;
 import io.jtun.JtunException;
 import io.jtun.config.ConfigKey;
+import io.jtun.config.Encryption;
 import io.jtun.config.Hook;
 import io.jtun.config.InterfaceConfig;
+import io.jtun.config.Layer2;
 import io.jtun.config.PeerConfig;
 import io.jtun.net.IpPrefix;
 import io.jtun.netlink.NetworkControl;
@@ -180,7 +182,8 @@ public final class WgQuick {
     /**
      * wg-quick's automatic MTU: the smallest of the MTUs of the routes to the peers' endpoints (the
      * route's own MTU, else its interface's); when no endpoint tells one, that of the IPv4
-     * default route; else 1500. Minus {@link #OVERHEAD}.
+     * default route; else 1500. Minus {@link #OVERHEAD}, and for a TAP interface over WireGuard
+     * also {@link Layer2#OVERHEAD} (the frame's headers).
      */
     public int autoMtu(InterfaceConfig config, NetworkControl netlink) {
         int smallest = Integer.MAX_VALUE;
@@ -218,7 +221,8 @@ public final class WgQuick {
         if (smallest <= 0 || smallest == Integer.MAX_VALUE) {
             smallest = FALLBACK_PATH_MTU;
         }
-        return smallest - OVERHEAD;
+        boolean frames = config.mode() == TunMode.TAP && config.encryption() == Encryption.WIREGUARD;
+        return smallest - OVERHEAD - (frames ? Layer2.OVERHEAD : 0);
     }
 
     private static OptionalInt pathMtu(RouteInfo route, NetworkControl netlink) {

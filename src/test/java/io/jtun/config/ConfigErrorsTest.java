@@ -40,7 +40,7 @@ class ConfigErrorsTest {
         assertError("[Interface]\nEncryption = none\nColour = blue\n",
                 "jp0.conf:3: unknown key 'Colour' in [Interface]: the keys of [Interface] are PrivateKey, ListenPort, "
                         + "FwMark, Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig, "
-                        + "Encryption, Mode, Encapsulation, DisableOffload");
+                        + "Encryption, Mode, Encapsulation, DisableOffload, Hub, Compression, MacAgeTime, MacLimit");
         assertError(PLAIN + "[Peer]\nWeight = 3\n",
                 "jp0.conf:4: unknown key 'Weight' in [Peer]: the keys of [Peer] are PublicKey, PresharedKey, "
                         + "AllowedIPs, Endpoint, PersistentKeepalive");
@@ -259,6 +259,24 @@ class ConfigErrorsTest {
     }
 
     // ---- semantics ----------------------------------------------------------------------------
+
+    @Test
+    void layer2SettingsNeedTap() {
+        assertError("[Interface]\nEncryption = none\nHub = true\n", "jp0.conf:3: Hub only applies to Mode = tap "
+                + "(jtun's layer-2 switch): remove it, or set Mode = tap");
+        assertError("[Interface]\nEncryption = none\nMacLimit = 10\n", "jp0.conf:3: MacLimit only applies to "
+                + "Mode = tap (jtun's layer-2 switch): remove it, or set Mode = tap");
+        assertError("[Interface]\nEncryption = none\nMode = tap\n[Peer]\nEndpoint = 198.18.0.2:1\n"
+                + "AllowedIPs = 10.0.0.2/32\n", "jp0.conf:6: AllowedIPs has no effect with Mode = tap: frames are "
+                + "switched by MAC address, and each peer may send any; remove AllowedIPs, or set Mode = tun");
+        assertError("[Interface]\nEncryption = none\nMode = tap\nCompression = lz4\n", "jp0.conf:4: Compression "
+                + "needs Encryption = wireguard: only jtun's encrypted layer-2 message has a flag for compressed "
+                + "frames (plain tunnels carry frames unchanged); remove Compression, or use Encryption = wireguard");
+        assertError("[Interface]\nMode = tap\nCompression = zstd\n", "jp0.conf:3: Compression 'zstd' is not "
+                + "valid: use lz4 or none (the default)");
+        assertError("[Interface]\nMode = tap\nMacAgeTime = 0\n", "jp0.conf:3: MacAgeTime 0 is out of range: use "
+                + "seconds from 1 to 1000000 (300, a Linux bridge's default, suits most networks)");
+    }
 
     @Test
     void ipipNeedsTunAndNoEncryption() {

@@ -215,7 +215,7 @@ class ConfigParserTest {
                 address = 10.0.0.1/24
                 LISTENPORT = 1
                 encryption = NONE
-                MoDe = TAP
+                MoDe = TUN
                 savecONFIG = TRUE
                 postup = a
                 [peer]
@@ -224,7 +224,7 @@ class ConfigParserTest {
                 persistentKEEPALIVE = Off
                 """);
         assertEquals(List.of(ip("10.0.0.1/24")), c.addresses());
-        assertEquals(TunMode.TAP, c.mode());
+        assertEquals(TunMode.TUN, c.mode());
         assertEquals(Encryption.NONE, c.encryption());
         assertTrue(c.saveConfig());
         assertEquals(List.of("a"), c.hook(Hook.POST_UP));
@@ -234,6 +234,25 @@ class ConfigParserTest {
         assertEquals(Optional.of(new EndpointSpec("Peer.Example.COM", 9)), peer.endpoint());
         assertEquals(OptionalInt.empty(), peer.persistentKeepalive());
         assertEquals(Map.of("AllowedIPs", 9, "Endpoint", 10, "PersistentKeepalive", 11), peer.lines());
+    }
+
+    @Test
+    void layer2Settings() {
+        InterfaceConfig c = parse("""
+                [Interface]
+                PrivateKey = %s
+                Mode = tap
+                hub = TRUE
+                Compression = LZ4
+                MacAgeTime = 60
+                MacLimit = 100
+                [Peer]
+                PublicKey = %s
+                Endpoint = 198.18.0.2:51820
+                """.formatted(PRIVATE, PUBLIC_A));
+        assertEquals(new Layer2(true, Compression.LZ4, 60, 100), c.layer2());
+        assertEquals(Layer2.DEFAULTS, parse("[Interface]\nEncryption = none\nMode = tap\n").layer2());
+        assertEquals(Layer2.DEFAULTS, parse("[Interface]\nEncryption = none\n").layer2());
     }
 
     @Test

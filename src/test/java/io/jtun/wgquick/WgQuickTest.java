@@ -616,7 +616,7 @@ class WgQuickTest {
                 Mode = tap
                 MTU = 1420
                 [Peer]
-                AllowedIPs = 198.19.1.0/24
+                Endpoint = 198.18.0.2:51820
                 """);
         wgQuick.up(config, IF, net, hooks);
         assertEquals(List.of("setMtu wg0 1420", "setUp wg0 true"), take());

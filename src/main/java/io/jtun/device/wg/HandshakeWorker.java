@@ -480,7 +480,7 @@ final class HandshakeWorker implements AutoCloseable {
             batch.setOffset(0, wireGuard.headroom());
             MemorySegment.copy(packet, 0, batch.data(), ValueLayout.JAVA_BYTE, batch.payloadStart(0), packet.length);
             batch.setLength(0, packet.length);
-            if (!wireGuard.encrypt(peer, session, batch, 0, now)) {
+            if (!wireGuard.sealForWorker(peer, session, batch, 0, now)) {
                 return false;
             }
             batch.setAddress(0, endpoint);

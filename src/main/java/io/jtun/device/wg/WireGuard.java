@@ -10,6 +10,8 @@ import io.jtun.device.PacketCodec;
 import io.jtun.device.Peer;
 import io.jtun.device.PeerTable;
 import io.jtun.device.Underlay;
+import io.jtun.device.l2.FrameHeader;
+import io.jtun.log.Log;
 import io.jtun.device.TrafficCounters;
 import io.jtun.device.timers.PeerTimers;
 import io.jtun.noise.ChaCha20Poly1305;
@@ -52,6 +54,14 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     private static final int IPV6_PAYLOAD_LENGTH = 4;
     private static final int IPV6_HEADER = 40;
     private static final int IPV4_MIN_HEADER = 20;
+    private static final int ETHERNET_HEADER = 14;
+    /** How often a peer sending the wrong kind of data (IP to a TAP interface, or frames to TUN) is logged. */
+    private static final long MODE_WARNING_INTERVAL_NANOS = 60_000_000_000L;
+    private static final int SEALED = 0;
+    /** The session cannot send: the packet is intact and waits for the next one. */
+    private static final int NEEDS_SESSION = 1;
+    /** The session retired while the packet was encrypted in place: it is lost (counted). */
+    private static final int LOST = 2;
 
     private final PeerTable peerTable;
     private final Map<Key, WireGuardPeer> byPublicKey = new ConcurrentHashMap<>();
@@ -59,10 +69,18 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     private final TrafficCounters interfaceCounters;
     private final WgClock clock;
     private final int mtu;
+    /** A {@code Mode = tap} interface: frames travel as jtun's type-5 messages (docs/protocol.md). */
+    private final boolean layer2;
+    /** The message type this interface sends data in: 4 (IP packets) or 5 (frames). */
+    private final int messageType;
+    /** Padding stops here, so a full-size packet or frame never grows past the underlay's MTU. */
+    private final int paddingLimit;
     private final ThreadLocal<Scratch> scratch;
     private final HandshakeWorker worker;
     /** Our identity and what hangs off it; null while no private key is set (wireguard-go allows that). */
     private volatile Noise noise;
+    /** For log lines; set by {@link #start}. */
+    private volatile String interfaceName = "?";
 
     /** The interface's static identity with the engine and cookie checker made from it. */
     record Noise(StaticIdentity identity, NoiseEngine engine, CookieChecker cookies) {
@@ -92,13 +110,17 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
      * @param privateKey the interface's key, or null to start without one
      * @param peerTable  the interface's peers (WireGuard state is attached to each as it is added here)
      * @param slotSize   the size of the data path's batch slots
+     * @param layer2     the interface carries Ethernet frames (each behind a {@link FrameHeader})
      */
     public WireGuard(Secret privateKey, PeerTable peerTable, Underlay underlay, TrafficCounters interfaceCounters,
-            int mtu, int slotSize, WgClock clock) {
+            int mtu, int slotSize, WgClock clock, boolean layer2) {
         this.peerTable = peerTable;
         this.interfaceCounters = interfaceCounters;
         this.clock = clock;
         this.mtu = mtu;
+        this.layer2 = layer2;
+        this.messageType = layer2 ? Messages.TYPE_FRAME : Messages.TYPE_TRANSPORT;
+        this.paddingLimit = layer2 ? mtu + ETHERNET_HEADER + FrameHeader.SIZE : mtu;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(slotSize));
         this.noise = privateKey == null || isZero(privateKey) ? null : Noise.of(privateKey);
         this.worker = new HandshakeWorker(this, underlay, slotSize, clock);
@@ -106,6 +128,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
 
     /** Starts the handshake and timer thread. */
     public void start(String name) {
+        interfaceName = name;
         worker.start(name);
     }
 
@@ -270,9 +293,12 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             peer.counters().dropped(DropReason.NO_ENDPOINT);
             return false;
         }
-        if (!encrypt(wp, session, batch, slot, now)) {
+        int sealed = encrypt(wp, session, batch, slot, now);
+        if (sealed == NEEDS_SESSION) {
             wp.stage(copyPayload(batch, slot));
             worker.requestHandshake(wp);
+        }
+        if (sealed != SEALED) {
             return false;
         }
         batch.setAddress(slot, endpoint);
@@ -281,12 +307,21 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
 
     /**
      * Encrypts slot {@code slot}'s packet (at offset {@link #headroom()}) into a transport message
-     * at offset 0 of the slot. False when the session may not send any more.
+     * at offset 0 of the slot. False when it was not sent: the session may not send any more (or
+     * retired meanwhile).
      */
-    boolean encrypt(WireGuardPeer wp, Session session, PacketBatch batch, int slot, long now) {
+    boolean sealForWorker(WireGuardPeer wp, Session session, PacketBatch batch, int slot, long now) {
+        return encrypt(wp, session, batch, slot, now) == SEALED;
+    }
+
+    /**
+     * Encrypts slot {@code slot}'s packet into a message at offset 0 of the slot: {@link #SEALED},
+     * {@link #NEEDS_SESSION} (nothing written) or {@link #LOST}.
+     */
+    private int encrypt(WireGuardPeer wp, Session session, PacketBatch batch, int slot, long now) {
         long counter = session.nextSendCounter();
         if (io.jtun.noise.Protocol.counterExhausted(counter)) {
-            return false;
+            return NEEDS_SESSION;
         }
         Scratch s = scratch.get();
         MemorySegment data = batch.data();
@@ -298,11 +333,17 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             size = sealInPlace(s.openSsl, session, counter, data, slotStart, length);
         } else {
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, batch.payloadStart(slot), s.buffer, HEADER, length);
-            size = TransportMessage.encrypt(s.aead, session.sendKey(), session.remoteIndex(), counter, s.buffer,
-                    HEADER, length, mtu, s.buffer, 0);
+            size = TransportMessage.encrypt(messageType, s.aead, session.sendKey(), session.remoteIndex(), counter,
+                    s.buffer, HEADER, length, paddingLimit, s.buffer, 0);
         }
         if (session.retired()) {
-            return false; // the keys may have been changing under us: never send that
+            // The keys may have been changing under us: never send that. Encrypted in place, the
+            // packet itself is gone; a lost packet is what a rekey may cost, as on any link.
+            if (inPlace) {
+                wp.peer().counters().dropped(DropReason.NO_SESSION);
+                return LOST;
+            }
+            return NEEDS_SESSION;
         }
         if (!inPlace) {
             MemorySegment.copy(s.buffer, 0, data, ValueLayout.JAVA_BYTE, slotStart, size);
@@ -319,7 +360,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         if (PeerTimers.shouldInitiateOnSend(session, now)) {
             worker.requestHandshake(wp);
         }
-        return true;
+        return SEALED;
     }
 
     /**
@@ -329,12 +370,12 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
      */
     private int sealInPlace(OpenSslAead aead, Session session, long counter, MemorySegment data, long start,
             int length) {
-        int padded = TransportMessage.paddedLength(length, mtu);
+        int padded = TransportMessage.paddedLength(length, paddingLimit);
         long content = start + HEADER;
         for (long i = content + length; i < content + padded; i++) {
             data.set(ValueLayout.JAVA_BYTE, i, (byte) 0);
         }
-        data.set(INT_LE, start, Messages.TYPE_TRANSPORT);
+        data.set(INT_LE, start, messageType);
         data.set(INT_LE, start + Messages.TRANSPORT_RECEIVER, session.remoteIndex());
         data.set(LONG_LE, start + Messages.TRANSPORT_COUNTER, counter);
         aead.seal(session.sendKey(), counter, data, content, padded);
@@ -355,8 +396,8 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         long start = batch.payloadStart(slot);
         int length = batch.length(slot);
         int type = length >= Messages.TYPE_SIZE ? data.get(INT_LE, start) : -1;
-        if (type == Messages.TYPE_TRANSPORT && length >= TransportMessage.MIN_SIZE) {
-            return openTransport(batch, slot, data, start, length);
+        if ((type == Messages.TYPE_TRANSPORT || type == Messages.TYPE_FRAME) && length >= TransportMessage.MIN_SIZE) {
+            return openTransport(batch, slot, data, start, length, type);
         }
         if (type == Messages.TYPE_INITIATION && length == Messages.INITIATION_SIZE
                 || type == Messages.TYPE_RESPONSE && length == Messages.RESPONSE_SIZE
@@ -372,7 +413,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return null;
     }
 
-    private Peer openTransport(PacketBatch batch, int slot, MemorySegment data, long start, int length) {
+    private Peer openTransport(PacketBatch batch, int slot, MemorySegment data, long start, int length, int type) {
         int receiver = data.get(INT_LE, start + Messages.TRANSPORT_RECEIVER);
         if (!(indices.get(receiver) instanceof Session session)) {
             interfaceCounters.dropped(DropReason.UNKNOWN_SESSION);
@@ -397,7 +438,8 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             plain = s.openSsl.open(session.receiveKey(), counter, data, start + HEADER, length - HEADER);
         } else {
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, s.buffer, 0, length);
-            plain = TransportMessage.decrypt(s.aead, session.receiveKey(), s.buffer, 0, length, s.buffer, HEADER);
+            plain = TransportMessage.decrypt(type, s.aead, session.receiveKey(), s.buffer, 0, length, s.buffer,
+                    HEADER);
         }
         if (plain < 0) {
             peer.counters().dropped(DropReason.NOT_AUTHENTIC);
@@ -425,11 +467,15 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             return null; // a keepalive: nothing for the device
         }
         timers.onDataReceived(now);
+        if (type != messageType) {
+            wrongMessageType(wp, now);
+            return null;
+        }
         int inner;
         if (s.openSsl != null) {
-            inner = innerLength(data, start + HEADER, plain);
+            inner = contentLength(data, start + HEADER, plain);
         } else {
-            inner = innerLength(s.bufferView, HEADER, plain);
+            inner = contentLength(s.bufferView, HEADER, plain);
             if (inner >= 0) {
                 MemorySegment.copy(s.buffer, HEADER, data, ValueLayout.JAVA_BYTE, start + HEADER, inner);
             }
@@ -441,6 +487,36 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         batch.setOffset(slot, batch.offset(slot) + HEADER);
         batch.setLength(slot, inner);
         return peer;
+    }
+
+    /**
+     * Authentic data of the other kind: IP packets on a TAP interface come from a plain
+     * WireGuard peer (or a jtun with Mode = tun), frames on a TUN interface from a jtun with
+     * Mode = tap. Either way nothing can be delivered; say why, once a minute per peer.
+     */
+    private void wrongMessageType(WireGuardPeer wp, long now) {
+        wp.peer().counters().dropped(DropReason.WRONG_MESSAGE_TYPE);
+        long last = wp.lastModeWarningNanos();
+        if (last != 0 && now - last < MODE_WARNING_INTERVAL_NANOS) {
+            return;
+        }
+        wp.setLastModeWarningNanos(now == 0 ? 1 : now);
+        String peer = interfaceName + ": peer " + Log.shortKey(wp.peer().label());
+        Log.warning(layer2
+                ? peer + " sends IP packets (WireGuard transport data), but this interface is Mode = tap and"
+                        + " carries Ethernet frames: the peer must run jtun with Mode = tap too; a plain WireGuard"
+                        + " peer cannot join a layer-2 network (its packets are dropped)"
+                : peer + " sends Ethernet frames (jtun Mode = tap), but this interface is Mode = tun:"
+                        + " set the same Mode on both ends (its frames are dropped)");
+    }
+
+    /**
+     * The length of the decrypted content without WireGuard's padding: the inner IP packet's
+     * own length from its header, or on a TAP interface the frame header's; -1 if it is
+     * malformed or claims more bytes than arrived.
+     */
+    private int contentLength(MemorySegment buffer, long offset, int available) {
+        return layer2 ? FrameHeader.messageLength(buffer, offset, available) : innerLength(buffer, offset, available);
     }
 
     /**

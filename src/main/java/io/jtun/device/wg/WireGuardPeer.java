@@ -32,6 +32,8 @@ final class WireGuardPeer {
     private volatile long lastResolvedNanos;
     /** Which of the name's addresses to try next (dual-stack names: IPv6 and IPv4 in turn). */
     private int nextAddress;
+    /** When a wrong-mode warning about this peer was last logged (0: never); the inbound thread's. */
+    private long lastModeWarningNanos;
     /** The receiver index of the handshake in progress (0: none), guarded by the handshake thread. */
     private int handshakeIndex;
 
@@ -64,6 +66,14 @@ final class WireGuardPeer {
         endpointHost = host;
         endpointPort = port;
         lastResolvedNanos = resolvedNanos;
+    }
+
+    long lastModeWarningNanos() {
+        return lastModeWarningNanos;
+    }
+
+    void setLastModeWarningNanos(long nanos) {
+        lastModeWarningNanos = nanos;
     }
 
     long lastResolvedNanos() {
