@@ -59,6 +59,20 @@ public final class Netns implements AutoCloseable {
         return start(Jtun.command(args));
     }
 
+    /**
+     * Waits (5 s at most) until {@code ss FLAGS} lists {@code address} ("-Hltn" for TCP servers,
+     * "-Hlun" for UDP ones): a server started in the background is ready for its client.
+     */
+    public void awaitListener(String ssFlags, String address) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (exec("ss", ssFlags).stdout().contains(address)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nothing listens on " + address + " in " + name);
+    }
+
     /** Runs jtun inside the namespace and waits for it to exit. */
     public Result jtun(String... args) {
         return exec(Jtun.command(args));
