@@ -3,6 +3,7 @@ package io.jtun.device;
 import io.jtun.conn.PacketBatch;
 import io.jtun.device.l2.FrameCompressor;
 import io.jtun.device.l2.FrameHeader;
+import io.jtun.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -33,7 +34,7 @@ final class FrameSender {
         this.flush = flush;
         this.framed = context.framed();
         this.compressor = context.compress() ? new FrameCompressor(Tunnel.SLOT_SIZE) : null;
-        this.floodFrame = io.jtun.sys.Libc.allocateLazily(arena, Tunnel.SLOT_SIZE);
+        this.floodFrame = Libc.allocateLazily(arena, Tunnel.SLOT_SIZE);
     }
 
     /** Where in a slot a frame's first byte goes, so the header and the codec's own fit in front. */

@@ -65,7 +65,7 @@ final class FrameSwitch {
             interfaceCounters.dropped(DropReason.MALFORMED);
             return null;
         }
-        learn(MacAddress.read(data, start + EthernetFrame.SOURCE), LOCAL, now);
+        table.learn(MacAddress.read(data, start + EthernetFrame.SOURCE), LOCAL, now);
         Peer target = destination(data, start, now);
         if (target == LOCAL) {
             interfaceCounters.dropped(DropReason.SAME_SIDE);
@@ -89,7 +89,7 @@ final class FrameSwitch {
             from.counters().dropped(DropReason.MALFORMED); // no sender has a group address
             return null;
         }
-        learn(source, from, now);
+        table.learn(source, from, now);
         Peer target = destination(data, start, now);
         if (target == from) {
             from.counters().dropped(DropReason.SAME_SIDE);
@@ -125,10 +125,6 @@ final class FrameSwitch {
             return FLOOD;
         }
         return port;
-    }
-
-    private void learn(long source, Peer port, long now) {
-        table.learn(source, port, now);
     }
 
     private void moved(long mac, Peer from, Peer to) {

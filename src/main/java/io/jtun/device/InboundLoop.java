@@ -2,13 +2,13 @@ package io.jtun.device;
 
 import io.jtun.conn.PacketBatch;
 import io.jtun.conn.Transport;
+import io.jtun.device.l2.FrameCompressor;
+import io.jtun.device.l2.FrameHeader;
 import io.jtun.device.offload.TcpCoalescer;
 import io.jtun.device.offload.VirtioNetHeader;
 import io.jtun.sys.Libc;
 import io.jtun.sys.PollSet;
 import io.jtun.sys.SysException;
-import io.jtun.device.l2.FrameCompressor;
-import io.jtun.device.l2.FrameHeader;
 import io.jtun.tun.TunQueue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

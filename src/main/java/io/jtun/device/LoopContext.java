@@ -5,12 +5,10 @@ import io.jtun.conn.Transport;
 import io.jtun.sys.Libc;
 import io.jtun.sys.PollSet;
 import io.jtun.sys.WakePipe;
-import io.jtun.tun.TunMode;
 
 /**
  * What the inbound and outbound loops of one interface share.
  *
- * @param mode              TUN (route by IP address) or TAP (switch frames by MAC address)
  * @param underlay          the underlay transport (replaceable)
  * @param peers             the peers and their AllowedIPs
  * @param codec             plain or WireGuard
@@ -20,11 +18,12 @@ import io.jtun.tun.TunMode;
  * @param batchSize         slots per batch
  * @param vnetHeader        the device has virtio-net headers: reads may be TSO super-packets
  * @param coalesce          merge TCP segments into super-packets for device writes (GRO; needs vnetHeader)
- * @param frameSwitch       TAP: the learning switch; null for TUN
+ * @param frameSwitch       TAP: the learning switch (frames go by MAC address); null for TUN
+ *                          (packets go by AllowedIPs)
  * @param framed            TAP over WireGuard: each frame travels behind a frame header
  * @param compress          framed frames are LZ4-compressed where that pays
  */
-record LoopContext(TunMode mode, Underlay underlay, PeerTable peers, PacketCodec codec,
+record LoopContext(Underlay underlay, PeerTable peers, PacketCodec codec,
         TrafficCounters interfaceCounters,
         WakePipe wake, Tunnel.Lifecycle lifecycle, int batchSize, boolean vnetHeader,
         boolean coalesce, FrameSwitch frameSwitch, boolean framed, boolean compress) {

@@ -301,7 +301,7 @@ public final class Tunnel implements AutoCloseable {
         if (wireGuard != null) {
             wireGuard.start(device.name());
         }
-        LoopContext context = new LoopContext(config.mode(), underlay, peers, codec, counters, wake, lifecycle,
+        LoopContext context = new LoopContext(underlay, peers, codec, counters, wake, lifecycle,
                 BATCH_SIZE, device.vnetHeader(), offloads.contains(DataPathOffload.GRO), frameSwitch,
                 frameSwitch != null && wireGuard != null,
                 frameSwitch != null && config.layer2().compression() == Compression.LZ4);

@@ -10,6 +10,7 @@ import io.jtun.device.PacketCodec;
 import io.jtun.device.Peer;
 import io.jtun.device.PeerTable;
 import io.jtun.device.Underlay;
+import io.jtun.device.l2.EthernetFrame;
 import io.jtun.device.l2.FrameHeader;
 import io.jtun.log.Log;
 import io.jtun.device.TrafficCounters;
@@ -54,7 +55,6 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     private static final int IPV6_PAYLOAD_LENGTH = 4;
     private static final int IPV6_HEADER = 40;
     private static final int IPV4_MIN_HEADER = 20;
-    private static final int ETHERNET_HEADER = 14;
     /** How often a peer sending the wrong kind of data (IP to a TAP interface, or frames to TUN) is logged. */
     private static final long MODE_WARNING_INTERVAL_NANOS = 60_000_000_000L;
     private static final int SEALED = 0;
@@ -120,7 +120,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         this.mtu = mtu;
         this.layer2 = layer2;
         this.messageType = layer2 ? Messages.TYPE_FRAME : Messages.TYPE_TRANSPORT;
-        this.paddingLimit = layer2 ? mtu + ETHERNET_HEADER + FrameHeader.SIZE : mtu;
+        this.paddingLimit = layer2 ? mtu + EthernetFrame.HEADER + FrameHeader.SIZE : mtu;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(slotSize));
         this.noise = privateKey == null || isZero(privateKey) ? null : Noise.of(privateKey);
         this.worker = new HandshakeWorker(this, underlay, slotSize, clock);
