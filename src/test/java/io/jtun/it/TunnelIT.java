@@ -121,7 +121,9 @@ class TunnelIT {
 
     @Test
     void tapModeCarriesEthernetSoArpAndNeighbourDiscoveryWork() {
-        twoHostsOverUdp("198.18.0.1:51820", "198.18.0.2:51821", "Mode = tap");
+        // TAP peers have no AllowedIPs: frames are switched by MAC address.
+        up(a, config("Mode = tap", "10.77.0.1", "fd00:77::1", "51820", "[Peer]\nEndpoint = 198.18.0.2:51821\n"));
+        up(b, config("Mode = tap", "10.77.0.2", "fd00:77::2", "51821", "[Peer]\nEndpoint = 198.18.0.1:51820\n"));
         pingBothWays(a, b);
         Result neighbours = a.exec("ip", "neigh", "show", "dev", "jt0");
         assertTrue(neighbours.stdout().contains("10.77.0.2 lladdr"), neighbours.toString());
