@@ -25,6 +25,8 @@ final class FrameSender {
     private final FrameCompressor compressor;
     /** A flooded frame, framed once, then copied to each peer's slot (header at 0). */
     private final MemorySegment floodFrame;
+    /** Where in a slot a frame's first byte goes, so the header and the codec's own fit in front. */
+    private final int frameOffset;
 
     FrameSender(LoopContext context, Arena arena, PacketBatch batch, Runnable flush) {
         this.codec = context.codec();
@@ -35,17 +37,18 @@ final class FrameSender {
         this.framed = context.framed();
         this.compressor = context.compress() ? new FrameCompressor(Tunnel.SLOT_SIZE) : null;
         this.floodFrame = Libc.allocateLazily(arena, Tunnel.SLOT_SIZE);
+        this.frameOffset = codec.headroom() + (framed ? FrameHeader.SIZE : 0);
     }
 
     /** Where in a slot a frame's first byte goes, so the header and the codec's own fit in front. */
     int frameOffset() {
-        return codec.headroom() + (framed ? FrameHeader.SIZE : 0);
+        return frameOffset;
     }
 
     /** The frame already in the batch's next free slot, at {@link #frameOffset()}, goes to {@code peer}. */
     void sendInPlace(Peer peer, int length) {
         int slot = batch.count();
-        int content = frame(batch.data(), batch.slotStart(slot) + frameOffset(), length);
+        int content = frame(batch.data(), batch.slotStart(slot) + frameOffset, length);
         batch.setOffset(slot, codec.headroom());
         batch.setLength(slot, content);
         seal(peer, slot);
@@ -55,7 +58,7 @@ final class FrameSender {
     void send(Peer peer, MemorySegment source, long at, int length) {
         makeRoom();
         int slot = batch.count();
-        MemorySegment.copy(source, at, batch.data(), batch.slotStart(slot) + frameOffset(), length);
+        MemorySegment.copy(source, at, batch.data(), batch.slotStart(slot) + frameOffset, length);
         sendInPlace(peer, length);
     }
 

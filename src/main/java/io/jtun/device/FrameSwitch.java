@@ -95,10 +95,7 @@ final class FrameSwitch {
             from.counters().dropped(DropReason.SAME_SIDE);
             return null;
         }
-        if (target == FLOOD || target == LOCAL) {
-            return target;
-        }
-        if (hub) {
+        if (target == FLOOD || target == LOCAL || hub) {
             return target;
         }
         // Learned behind another peer, which hears from that host directly: not ours to pass on.

@@ -80,12 +80,12 @@ final class InboundLoop implements Runnable {
                     batch.setOffset(i, HEADROOM);
                 }
                 int count = transport.receive(batch);
-                now = System.nanoTime();
                 if (count == 0) {
                     // Bounded, so a replaced transport (new listen port) is picked up promptly.
                     pollSet.poll(IDLE_POLL_MILLIS);
                     continue;
                 }
+                now = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     if (batch.segmentSize(i) == 0) {
                         deliver(batch, i);
