@@ -114,6 +114,15 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
     }
 
     /** Spelled out so the private key can never appear, whatever its type prints. */
+    /**
+     * Zeroes the private and preshared keys once they have been handed to the device, which keeps
+     * its own copies: a key replaced later (reload, {@code wg set}) then survives nowhere.
+     */
+    public void destroySecrets() {
+        privateKey.ifPresent(Secret::destroy);
+        peers.forEach(peer -> peer.presharedKey().ifPresent(Secret::destroy));
+    }
+
     @Override
     public String toString() {
         return "InterfaceConfig[source=" + source + ", name=" + name + ", addresses=" + addresses + ", listenPort="

@@ -71,7 +71,11 @@ public final class InterfaceService {
         Path pidFile = RuntimeDir.pidFile(config.name());
         try (ControlServer control = ControlServer.listen(RuntimeDir.socket(config.name()), config.name(),
                 this::handle)) {
-            tunnel = Tunnel.open(config);
+            try {
+                tunnel = Tunnel.open(config);
+            } finally {
+                config.destroySecrets(); // the device holds its own copies from here on
+            }
             UapiServer uapiServer = null;
             MetricsServer metrics = null;
             WgQuickState linkState = null;
@@ -171,14 +175,19 @@ public final class InterfaceService {
         if (configFile == null || running == null) {
             return "nothing to reload: " + config.name() + " was not started from a configuration file";
         }
+        InterfaceConfig fresh = null;
         try {
-            InterfaceConfig fresh = ConfigParser.parse(configFile);
+            fresh = ConfigParser.parse(configFile);
             String summary = ConfigSync.apply(running, uapi, fresh);
             Log.info(config.name() + ": reloaded " + configFile + ": " + summary);
             return summary;
         } catch (JtunException e) {
             Log.error(config.name() + ": reload of " + configFile + " failed, nothing changed: " + e.getMessage());
             throw e;
+        } finally {
+            if (fresh != null) {
+                fresh.destroySecrets(); // applied (copied) or refused
+            }
         }
     }
 

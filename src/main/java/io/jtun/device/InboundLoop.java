@@ -81,6 +81,7 @@ final class InboundLoop implements Runnable {
                 }
                 int count = transport.receive(batch);
                 if (count == 0) {
+                    context.codec().forgetKeys();
                     // Bounded, so a replaced transport (new listen port) is picked up promptly.
                     pollSet.poll(IDLE_POLL_MILLIS);
                     continue;

@@ -330,16 +330,6 @@ public final class UapiProtocol {
         return or == 0;
     }
 
-    /** True for the all-zero key, which means "no key" for private and preshared keys. */
-    public static boolean isZero(Secret secret) {
-        byte[] bytes = secret.bytes();
-        try {
-            return allZero(bytes);
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
-    }
-
     /** A value for a log message: at most 64 characters, control and non-ASCII shown as '?'. */
     static String quote(String value) {
         StringBuilder text = new StringBuilder("'");
@@ -557,7 +547,7 @@ public final class UapiProtocol {
      */
     public static String formatGet(DeviceState state) {
         StringBuilder out = new StringBuilder();
-        if (state.privateKey() != null && !isZero(state.privateKey())) {
+        if (state.privateKey() != null && !state.privateKey().isZero()) {
             key(out, "private_key", state.privateKey());
         }
         if (state.listenPort() != 0) {

@@ -315,7 +315,12 @@ public final class UapiServer implements AutoCloseable {
     private String get() {
         ipcLock.readLock().lock();
         try {
-            return UapiProtocol.formatGet(device.get());
+            DeviceState state = device.get();
+            try {
+                return UapiProtocol.formatGet(state);
+            } finally {
+                state.destroySecrets(); // the copies made for this report; the text is a string
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the device failed to report its state to UAPI get", e);
             return UapiProtocol.errnoResponse(UapiProtocol.ENOANO);
@@ -381,6 +386,7 @@ public final class UapiServer implements AutoCloseable {
             return UapiProtocol.ENOANO;
         } finally {
             ipcLock.writeLock().unlock();
+            request.destroySecrets(); // the device copied what it keeps
         }
     }
 

@@ -132,7 +132,11 @@ final class HandshakeWorker implements AutoCloseable {
             PollSet writable = new PollSet(arena, 1);
             Sender sender = new Sender(batch, writable);
             while (running) {
-                Work work = queue.poll(sleepNanos(), TimeUnit.NANOSECONDS);
+                Work work = queue.poll();
+                if (work == null) {
+                    wireGuard.forgetKeys(); // keepalives and staged packets it sealed
+                    work = queue.poll(sleepNanos(), TimeUnit.NANOSECONDS);
+                }
                 try {
                     if (work instanceof Incoming incoming) {
                         handle(incoming, sender);

@@ -104,6 +104,13 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             buffer = new byte[size];
             bufferView = MemorySegment.ofArray(buffer);
         }
+
+        void forgetKeys() {
+            aead.clear();
+            if (openSsl != null) {
+                openSsl.forgetKeys();
+            }
+        }
     }
 
     /**
@@ -122,7 +129,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         this.messageType = layer2 ? Messages.TYPE_FRAME : Messages.TYPE_TRANSPORT;
         this.paddingLimit = layer2 ? mtu + EthernetFrame.HEADER + FrameHeader.SIZE : mtu;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(slotSize));
-        this.noise = privateKey == null || isZero(privateKey) ? null : Noise.of(privateKey);
+        this.noise = privateKey == null || privateKey.isZero() ? null : Noise.of(privateKey);
         this.worker = new HandshakeWorker(this, underlay, slotSize, clock);
     }
 
@@ -148,9 +155,11 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         Noise current = noise;
         PeerTimers timers = new PeerTimers();
         timers.setPersistentKeepaliveInterval(keepalive);
+        byte[] psk = pskBytes(presharedKey);
         WireGuardPeer wp = new WireGuardPeer(peer, publicKey, new PeerHandshake(current == null ? null
-                : current.identity(), publicKey.bytes(), pskBytes(presharedKey)), new CookieGenerator(publicKey.bytes()),
-                timers, new Keypairs(this::retire), presharedKey);
+                : current.identity(), publicKey.bytes(), psk), new CookieGenerator(publicKey.bytes()),
+                timers, new Keypairs(this::retire), ownCopy(presharedKey));
+        zero(psk);
         peer.setCodecState(wp);
         byPublicKey.put(publicKey, wp);
         if (keepalive > 0) {
@@ -170,6 +179,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         }
         wp.dropStaged();
         wp.handshake().destroy();
+        wp.setPresharedKey(null);
     }
 
     /**
@@ -179,7 +189,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
      */
     public synchronized void setPrivateKey(Secret privateKey) {
         Noise old = noise;
-        Noise next = privateKey == null || isZero(privateKey) ? null : Noise.of(privateKey);
+        Noise next = privateKey == null || privateKey.isZero() ? null : Noise.of(privateKey);
         if (old != null && next != null && old.identity().publicKeyAsKey().equals(next.identity().publicKeyAsKey())) {
             next.identity().destroy();
             return;
@@ -203,8 +213,10 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
 
     public void setPresharedKey(Peer peer, Secret presharedKey) {
         WireGuardPeer wp = state(peer);
-        wp.setPresharedKey(presharedKey);
-        wp.handshake().setPresharedKey(pskBytes(presharedKey));
+        wp.setPresharedKey(ownCopy(presharedKey));
+        byte[] psk = pskBytes(presharedKey);
+        wp.handshake().setPresharedKey(psk);
+        zero(psk);
     }
 
     public void setPersistentKeepalive(Peer peer, int seconds) {
@@ -232,7 +244,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return state(peer).publicKey();
     }
 
-    /** The peer's preshared key, or null. */
+    /** A copy of the peer's preshared key, or null: only for the wg tool's get, which destroys it. */
     public Secret presharedKeyOf(Peer peer) {
         return state(peer).presharedKey();
     }
@@ -253,23 +265,33 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return (WireGuardPeer) peer.codecState();
     }
 
+    /**
+     * The preshared key's bytes for the handshake state, which copies them; null for none. The
+     * caller zeroes the array after handing it over.
+     */
     private static byte[] pskBytes(Secret presharedKey) {
-        return presharedKey == null || isZero(presharedKey) ? null : presharedKey.bytes();
+        return presharedKey == null || presharedKey.isZero() ? null : presharedKey.bytes();
     }
 
-    private static boolean isZero(Secret secret) {
-        byte[] bytes = secret.bytes();
-        int any = 0;
-        for (byte b : bytes) {
-            any |= b;
+    /** The peer keeps a copy of its own: the caller's Secret is destroyed on the caller's schedule. */
+    private static Secret ownCopy(Secret presharedKey) {
+        return presharedKey == null ? null : presharedKey.copy();
+    }
+
+    private static void zero(byte[] bytes) {
+        if (bytes != null) {
+            java.util.Arrays.fill(bytes, (byte) 0);
         }
-        java.util.Arrays.fill(bytes, (byte) 0);
-        return any == 0;
     }
 
     @Override
     public int headroom() {
         return HEADER;
+    }
+
+    @Override
+    public void forgetKeys() {
+        scratch.get().forgetKeys();
     }
 
     // ---- outbound ----
@@ -601,6 +623,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             wp.timers().stop();
             wp.keypairs().clear();
             wp.handshake().destroy();
+            wp.setPresharedKey(null);
         }
         worker.zeroAllBuried();
         Noise current = noise;

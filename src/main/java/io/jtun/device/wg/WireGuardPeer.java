@@ -18,7 +18,8 @@ final class WireGuardPeer {
 
     private final Peer peer;
     private final Key publicKey;
-    private volatile Secret presharedKey;
+    /** Our own copy, guarded by this; destroyed when replaced. */
+    private Secret presharedKey;
     private final PeerHandshake handshake;
     private final CookieGenerator cookies;
     private final PeerTimers timers;
@@ -103,12 +104,16 @@ final class WireGuardPeer {
         return publicKey;
     }
 
-    Secret presharedKey() {
-        return presharedKey;
+    /** A copy of the preshared key (the caller destroys it), or null. */
+    synchronized Secret presharedKey() {
+        return presharedKey == null ? null : presharedKey.copy();
     }
 
-    void setPresharedKey(Secret key) {
+    /** Takes {@code key} (null: none) as its own, and zeroes the one it replaces. */
+    synchronized void setPresharedKey(Secret key) {
+        Secret old = presharedKey;
         presharedKey = key;
+        Secret.destroyIfAny(old);
     }
 
     PeerHandshake handshake() {
