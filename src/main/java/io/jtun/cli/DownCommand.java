@@ -5,6 +5,7 @@ import io.jtun.JtunException;
 import io.jtun.config.ConfigParser;
 import io.jtun.daemon.ControlClient;
 import io.jtun.daemon.RuntimeDir;
+import io.jtun.uapi.UapiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,10 +36,18 @@ final class DownCommand {
         }
         String target = args.positional().get(0);
         String iface = target.endsWith(".conf") ? ConfigParser.interfaceName(Path.of(target)) : target;
+        long pid = RuntimeDir.readPid(iface);
         ControlClient.send(iface, "stop");
         Path socket = RuntimeDir.socket(iface);
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        // A daemon removes its socket as it exits, unless it dropped root (User =): then the
+        // process going away is the sign, and its files are ours to remove.
         while (Files.exists(socket)) {
+            if (pid > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+                RuntimeDir.removeAfterUnprivilegedDaemon(iface);
+                UapiServer.removeStaleSocket(iface);
+                break;
+            }
             if (System.currentTimeMillis() > deadline) {
                 throw new JtunException(ExitCode.FAILURE, iface + " did not stop within " + WAIT_MILLIS / 1000
                         + " s; see " + RuntimeDir.logFile(iface));

@@ -206,6 +206,7 @@ public final class ConfigParser {
         private Compression compression = Compression.NONE;
         private int macAgeSeconds = Layer2.DEFAULT_MAC_AGE_SECONDS;
         private int macLimit = Layer2.DEFAULT_MAC_LIMIT;
+        private Optional<String> user = Optional.empty();
         private final List<PeerBuilder> peers = new ArrayList<>();
         /** Every AllowedIPs network seen so far → where: {line, line of its [Peer] header}. */
         private final Map<IpPrefix, int[]> routed = new HashMap<>();
@@ -234,7 +235,7 @@ public final class ConfigParser {
             }
             return new InterfaceConfig(source, name, addresses, listenPort, mtu, encryption, mode, encapsulation,
                     privateKey, fwMark, dns, table, hooks, saveConfig, disabledOffloads,
-                    new Layer2(hub, compression, macAgeSeconds, macLimit), peerConfigs, lines,
+                    new Layer2(hub, compression, macAgeSeconds, macLimit), user, peerConfigs, lines,
                     interfaceLine);
         }
 
@@ -417,6 +418,13 @@ public final class ConfigParser {
                         "use seconds from 1 to 1000000 (300, a Linux bridge's default, suits most networks)");
                 case MAC_LIMIT -> macLimit = (int) number(number, key, value, 1, 1_000_000, false,
                         "use a count from 1 to 1000000 (the default is " + Layer2.DEFAULT_MAC_LIMIT + ")");
+                case USER -> {
+                    if (!value.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?")) {
+                        throw error(number, "User '" + value + "' is not a user name or id: write one account, e.g."
+                                + " User = nobody");
+                    }
+                    user = Optional.of(value);
+                }
                 case ENCAPSULATION -> encapsulation = choice(number, key, value,
                         Map.of("udp", Encapsulation.UDP, "ipip", Encapsulation.IPIP),
                         "use udp (the default) or ipip (IP-in-IP)");

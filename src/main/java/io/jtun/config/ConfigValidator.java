@@ -31,6 +31,7 @@ final class ConfigValidator {
         validator.mtu();
         validator.endpoints();
         validator.layer2();
+        validator.user();
     }
 
     private JtunException error(int line, String message) {
@@ -158,5 +159,43 @@ final class ConfigValidator {
                     + "encrypted layer-2 message has a flag for compressed frames (plain tunnels carry frames "
                     + "unchanged); remove Compression, or use Encryption = wireguard");
         }
+    }
+
+    /**
+     * After dropping root the daemon cannot undo what outlives the device: the device's removal
+     * takes its addresses and routes along, but not policy routing rules, DNS registrations or
+     * what the down hooks would do. Refused rather than left behind.
+     */
+    private void user() {
+        if (config.user().isEmpty()) {
+            return;
+        }
+        boolean inFile = config.lines().containsKey(ConfigKey.USER.keyName());
+        String user = inFile ? "User" : "--user";
+        String why = " needs root when the interface goes down, and with " + user + " the daemon no longer has it: ";
+        if (!config.dns().isEmpty()) {
+            throw userError(inFile, user + " cannot go with DNS (line " + config.line(ConfigKey.DNS) + "): removing the"
+                    + " DNS servers" + why + "remove one of the two");
+        }
+        for (Hook hook : new Hook[] {Hook.PRE_DOWN, Hook.POST_DOWN}) {
+            if (config.hooks().containsKey(hook)) {
+                ConfigKey key = hook.key();
+                throw userError(inFile, user + " cannot go with " + key.keyName() + " (line " + config.line(key)
+                        + "): the hook" + why + "remove one of the two");
+            }
+        }
+        boolean autoTable = config.table().map(t -> t.equals("auto")).orElse(true);
+        for (PeerConfig peer : config.peers()) {
+            if (autoTable && peer.allowedIps().stream().anyMatch(p -> p.prefixLength() == 0)) {
+                throw userError(inFile, user + " cannot go with a default route (AllowedIPs at line "
+                        + peer.line(ConfigKey.ALLOWED_IPS) + "): removing its policy routing rules" + why + "remove "
+                        + user + ", or set Table = off and route by hand");
+            }
+        }
+    }
+
+    private JtunException userError(boolean inFile, String message) {
+        return inFile ? error(config.line(ConfigKey.USER), message)
+                : new JtunException(ExitCode.USAGE, config.source() + ": " + message);
     }
 }

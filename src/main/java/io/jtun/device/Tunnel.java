@@ -332,6 +332,9 @@ public final class Tunnel implements AutoCloseable {
     }
 
     public synchronized void setFwMark(int mark) {
+        if (mark == fwMark) {
+            return; // unchanged (a reload sets every key): no privileged call, as wireguard-go
+        }
         if (underlay.get() instanceof UdpTransport udp) {
             udp.setFwMark(mark);
         }

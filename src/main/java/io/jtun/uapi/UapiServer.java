@@ -164,6 +164,18 @@ public final class UapiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the interface's UAPI socket if nobody answers on it any more (its daemon exited
+     * without the right to remove it); leaves anything else alone.
+     */
+    public static void removeStaleSocket(String iface) {
+        try {
+            removeStale(defaultSocket(iface));
+        } catch (JtunException e) {
+            // in use or not a socket: not ours to remove
+        }
+    }
+
     /** Refuses a path that answers or is not a socket; deletes a socket nobody answers on. */
     private static void removeStale(Path path) {
         int mode;

@@ -5,10 +5,12 @@ import static io.jtun.config.ConfigParserTest.PSK;
 import static io.jtun.config.ConfigParserTest.PUBLIC_A;
 import static io.jtun.config.ConfigParserTest.PUBLIC_B;
 import static io.jtun.config.ConfigParserTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jtun.JtunException;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every message is one line: file:line: problem: fix. */
@@ -40,7 +42,7 @@ class ConfigErrorsTest {
         assertError("[Interface]\nEncryption = none\nColour = blue\n",
                 "jp0.conf:3: unknown key 'Colour' in [Interface]: the keys of [Interface] are PrivateKey, ListenPort, "
                         + "FwMark, Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig, "
-                        + "Encryption, Mode, Encapsulation, DisableOffload, Hub, Compression, MacAgeTime, MacLimit");
+                        + "Encryption, Mode, Encapsulation, DisableOffload, Hub, Compression, MacAgeTime, MacLimit, User");
         assertError(PLAIN + "[Peer]\nWeight = 3\n",
                 "jp0.conf:4: unknown key 'Weight' in [Peer]: the keys of [Peer] are PublicKey, PresharedKey, "
                         + "AllowedIPs, Endpoint, PersistentKeepalive");
@@ -381,5 +383,28 @@ class ConfigErrorsTest {
     void messagesAreOneLine() {
         JtunException e = assertThrows(JtunException.class, () -> ConfigParserTest.parse("[Interface]\nX = 1\n"));
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void userIsOneAccountAndRefusedWithWhatOnlyRootCouldUndo() {
+        String wg = "[Interface]\nPrivateKey = " + ConfigParserTest.PRIVATE + "\n";
+        assertEquals(Optional.of("nobody"), ConfigParserTest.parse(wg + "User = nobody\n").user());
+        assertEquals(Optional.of("65534"), ConfigParserTest.parse(wg + "User = 65534\n").user());
+        assertError(wg + "User = nobody nogroup\n",
+                "jp0.conf:3: User 'nobody nogroup' is not a user name or id: write one account, e.g. User = nobody");
+        assertError(wg + "User = nobody\nDNS = 10.0.0.53\n", "jp0.conf:3: User cannot go with DNS (line 4): removing"
+                + " the DNS servers needs root when the interface goes down, and with User the daemon no longer has"
+                + " it: remove one of the two");
+        assertError(wg + "PostDown = iptables -D x\nUser = nobody\n", "jp0.conf:4: User cannot go with PostDown"
+                + " (line 3): the hook needs root when the interface goes down, and with User the daemon no longer"
+                + " has it: remove one of the two");
+        String defaultRoute = wg + "User = nobody\n[Peer]\nPublicKey = " + PUBLIC_A
+                + "\nAllowedIPs = 0.0.0.0/0\n";
+        assertError(defaultRoute, "jp0.conf:3: User cannot go with a default route (AllowedIPs at line 6): removing"
+                + " its policy routing rules needs root when the interface goes down, and with User the daemon no"
+                + " longer has it: remove User, or set Table = off and route by hand");
+        ConfigParserTest.parse(defaultRoute.replace("User = nobody\n", "User = nobody\nTable = off\n"));
+        // PreUp and PostUp run before the drop: allowed.
+        ConfigParserTest.parse(wg + "User = nobody\nPostUp = true\n");
     }
 }
