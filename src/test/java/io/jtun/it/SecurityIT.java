@@ -215,6 +215,9 @@ class SecurityIT {
         for (String datagram : datagrams) {
             assertEquals("156\t1", datagram.strip(), "only 148-byte handshake initiations: " + datagrams);
         }
+        System.out.println("SecurityIT figures: peer down, 30 marker datagrams + 30 pings sent into the tunnel; "
+                + datagrams.size() + " datagrams left on the underlay, all 148-byte handshake initiations; "
+                + "marker bytes on the wire: 0");
     }
 
     // ---- no secrets in the log or in show ----
