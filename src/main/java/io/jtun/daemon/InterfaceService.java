@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One interface run as a service in this process: the tunnel, its control socket, the wg tool's
@@ -71,6 +72,17 @@ public final class InterfaceService {
         Path pidFile = RuntimeDir.pidFile(config.name());
         try (ControlServer control = ControlServer.listen(RuntimeDir.socket(config.name()), config.name(),
                 this::handle)) {
+            // Holding the control socket proves no daemon of this interface runs here: a record
+            // of rules is a killed predecessor's, which must go before this one adds its own.
+            try {
+                List<String> leftovers = DeadDaemonCleanup.undoRecorded(config.name());
+                if (!leftovers.isEmpty()) {
+                    Log.warning(config.name() + ": the previous daemon of " + config.name() + " was killed without"
+                            + " cleaning up; removed what it left: " + String.join("; ", leftovers));
+                }
+            } catch (JtunException e) {
+                Log.warning(config.name() + ": cleaning up after the previous daemon: " + e.getMessage());
+            }
             tunnel = Tunnel.open(config);
             UapiServer uapiServer = null;
             MetricsServer metrics = null;
@@ -88,6 +100,7 @@ public final class InterfaceService {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         linkState = wgQuick.up(config, tunnel.name(), netlink, HookRunner.bash(), tunnel::setFwMark);
                     }
+                    DeadDaemonCleanup.record(config.name(), linkState);
                 } else {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         netlink.setMtu(tunnel.name(), USERSPACE_DEFAULT_MTU);
@@ -115,6 +128,7 @@ public final class InterfaceService {
                 if (linkState != null) {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         wgQuick.down(config, linkState, netlink, HookRunner.bash());
+                        DeadDaemonCleanup.forget(config.name());
                     } catch (RuntimeException e) {
                         Log.error(config.name() + ": undoing the link setup: " + e.getMessage());
                     }
