@@ -162,9 +162,10 @@ final class ConfigValidator {
     }
 
     /**
-     * After dropping root the daemon cannot undo what outlives the device: the device's removal
-     * takes its addresses and routes along, but not policy routing rules, DNS registrations or
-     * what the down hooks would do. Refused rather than left behind.
+     * After dropping root the daemon cannot undo anything itself: the device's removal takes its
+     * addresses and routes along, and {@code jtun down} (root) undoes the policy rules and DNS the
+     * daemon recorded before the drop. The down hooks are the user's commands and would run
+     * without root: refused rather than run so.
      */
     private void user() {
         if (config.user().isEmpty()) {
@@ -172,24 +173,12 @@ final class ConfigValidator {
         }
         boolean inFile = config.lines().containsKey(ConfigKey.USER.keyName());
         String user = inFile ? "User" : "--user";
-        String why = " needs root when the interface goes down, and with " + user + " the daemon no longer has it: ";
-        if (!config.dns().isEmpty()) {
-            throw userError(inFile, user + " cannot go with DNS (line " + config.line(ConfigKey.DNS) + "): removing the"
-                    + " DNS servers" + why + "remove one of the two");
-        }
         for (Hook hook : new Hook[] {Hook.PRE_DOWN, Hook.POST_DOWN}) {
             if (config.hooks().containsKey(hook)) {
                 ConfigKey key = hook.key();
                 throw userError(inFile, user + " cannot go with " + key.keyName() + " (line " + config.line(key)
-                        + "): the hook" + why + "remove one of the two");
-            }
-        }
-        boolean autoTable = config.table().map(t -> t.equals("auto")).orElse(true);
-        for (PeerConfig peer : config.peers()) {
-            if (autoTable && peer.allowedIps().stream().anyMatch(p -> p.prefixLength() == 0)) {
-                throw userError(inFile, user + " cannot go with a default route (AllowedIPs at line "
-                        + peer.line(ConfigKey.ALLOWED_IPS) + "): removing its policy routing rules" + why + "remove "
-                        + user + ", or set Table = off and route by hand");
+                        + "): the hook runs when the interface goes down, and with " + user + " the daemon no longer"
+                        + " has root then: remove one of the two");
             }
         }
     }

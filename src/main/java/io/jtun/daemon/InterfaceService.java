@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * One interface run as a service in this process: the tunnel, its control socket, the wg tool's
@@ -89,6 +90,17 @@ public final class InterfaceService {
         Path pidFile = RuntimeDir.pidFile(config.name());
         try (ControlServer control = ControlServer.listen(RuntimeDir.socket(config.name()), config.name(),
                 this::handle)) {
+            // Holding the control socket proves no daemon of this interface runs here: a record
+            // of rules is a killed predecessor's, which must go before this one adds its own.
+            try {
+                List<String> leftovers = DeadDaemonCleanup.undoRecorded(config.name());
+                if (!leftovers.isEmpty()) {
+                    Log.warning(config.name() + ": the previous daemon of " + config.name() + " was killed without"
+                            + " cleaning up; removed what it left: " + String.join("; ", leftovers));
+                }
+            } catch (JtunException e) {
+                Log.warning(config.name() + ": cleaning up after the previous daemon: " + e.getMessage());
+            }
             try {
                 tunnel = Tunnel.open(config);
             } finally {
@@ -110,6 +122,7 @@ public final class InterfaceService {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         linkState = wgQuick.up(config, tunnel.name(), netlink, HookRunner.bash(), tunnel::setFwMark);
                     }
+                    DeadDaemonCleanup.record(config.name(), linkState);
                 } else {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         netlink.setMtu(tunnel.name(), USERSPACE_DEFAULT_MTU);
@@ -139,12 +152,14 @@ public final class InterfaceService {
                 }
             } finally {
                 if (linkState != null && Privileges.droppedTo() != null) {
-                    // Without root nothing can be undone by hand; the validator made sure that
-                    // nothing needs to be: removing the device takes its addresses and routes.
-                    Log.info(config.name() + ": addresses and routes go with the device");
+                    // Without root nothing can be undone here. Removing the device takes its
+                    // addresses and routes; the rules and DNS recorded before the drop are
+                    // undone by jtun down (root) once this process has gone, or by the next up.
+                    Log.info(config.name() + ": addresses and routes go with the device; jtun down removes the rest");
                 } else if (linkState != null) {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         wgQuick.down(config, linkState, netlink, HookRunner.bash());
+                        DeadDaemonCleanup.forget(config.name());
                     } catch (RuntimeException e) {
                         Log.error(config.name() + ": undoing the link setup: " + e.getMessage());
                     }

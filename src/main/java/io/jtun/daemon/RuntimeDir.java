@@ -75,6 +75,11 @@ public final class RuntimeDir {
         return path().resolve(iface + ".pid");
     }
 
+    /** What the daemon must undo should it die without cleaning up: see {@link DeadDaemonCleanup}. */
+    static Path undoFile(String iface) {
+        return path().resolve(iface + ".undo");
+    }
+
     public static Path logFile(String iface) {
         return path().resolve(iface + ".log");
     }

@@ -380,6 +380,16 @@ public final class Tunnel implements AutoCloseable {
         return counters;
     }
 
+    /**
+     * The packets the interface dropped for {@code reason} that are charged to no peer. The
+     * underlay counts the datagrams it could not send (unreachable while the link is down, too big,
+     * refused by a firewall) without knowing their peer: those are the interface's "send failed".
+     */
+    public long drops(DropReason reason) {
+        long dropped = counters.drops(reason);
+        return reason == DropReason.SEND_FAILED ? dropped + underlay.get().counters().sendErrors() : dropped;
+    }
+
     public Transport transport() {
         return underlay.get();
     }

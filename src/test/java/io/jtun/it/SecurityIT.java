@@ -169,6 +169,20 @@ class SecurityIT {
                 "the UAPI socket was left behind");
     }
 
+    @Test
+    void aDefaultRoutesRulesAreRemovedByJtunDownAfterTheUnprivilegedDaemonExits() throws Exception {
+        String before = a.exec("ip", "rule").stdout();
+        up(a, write(a, config(keyA, keyB, "1", PORT_A, PORT_B, "198.18.0.2", "User = nobody")
+                .replace("AllowedIPs = 10.78.0.2/32", "AllowedIPs = 0.0.0.0/0")));
+        up(b, configB(""));
+        ping(a, "10.78.0.2");
+        assertTrue(a.exec("ip", "rule").stdout().contains("lookup 51820"), a.exec("ip", "rule").stdout());
+        Result down = a.jtun("down", IFACE);
+        assertEquals(0, down.exitCode(), down.toString());
+        assertEquals(before, a.exec("ip", "rule").stdout(), "the policy rules outlived jtun down");
+        assertFalse(Files.exists(runtimeFile(a, ".undo")), "the record of rules was left behind");
+    }
+
     private Path runtimeConfig(Netns host) {
         return underlay.configPath(host.name(), IFACE);
     }

@@ -57,6 +57,8 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     private static final int IPV4_MIN_HEADER = 20;
     /** How often a peer sending the wrong kind of data (IP to a TAP interface, or frames to TUN) is logged. */
     private static final long MODE_WARNING_INTERVAL_NANOS = 60_000_000_000L;
+    /** How often at most a peer's roaming is logged by the data path (a peer flapping between two paths would flood it). */
+    private static final long MOVE_LOG_INTERVAL_NANOS = 1_000_000_000L;
     private static final int SEALED = 0;
     /** The session cannot send: the packet is intact and waits for the next one. */
     private static final int NEEDS_SESSION = 1;
@@ -474,6 +476,12 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         SocketEndpoint known = peer.endpoint();
         if (known == null || !batch.addressEquals(slot, known)) {
             peer.updateEndpoint(batch.endpoint(slot)); // roaming: follow the latest authenticated packet
+            if (known != null && wp.unloggedMoveFrom() == null) {
+                wp.setUnloggedMoveFrom(known);
+            }
+        }
+        if (wp.unloggedMoveFrom() != null) {
+            logMove(wp, now);
         }
         PeerTimers timers = wp.timers();
         if (wp.keypairs().received(session)) {
@@ -509,6 +517,27 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         batch.setOffset(slot, batch.offset(slot) + HEADER);
         batch.setLength(slot, inner);
         return peer;
+    }
+
+    /**
+     * Says that a peer's data now comes from elsewhere, as the handshake thread does for
+     * handshakes: at most once per {@link #MOVE_LOG_INTERVAL_NANOS} per peer, so a peer whose
+     * packets alternate between two paths cannot flood the log; moves in between are summed up
+     * by the next line, from where the peer was to where it is then.
+     */
+    private void logMove(WireGuardPeer wp, long now) {
+        long last = wp.lastMoveLogNanos();
+        if (last != 0 && now - last < MOVE_LOG_INTERVAL_NANOS) {
+            return;
+        }
+        SocketEndpoint from = wp.unloggedMoveFrom();
+        SocketEndpoint to = wp.peer().endpoint();
+        wp.setUnloggedMoveFrom(null);
+        if (!from.equals(to)) {
+            wp.setLastMoveLogNanos(now == 0 ? 1 : now);
+            Log.info(interfaceName + ": peer " + Log.shortKey(wp.peer().label()) + ": endpoint moved from " + from
+                    + " to " + to);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jtun.device.wg;
 
 import io.jtun.config.Key;
 import io.jtun.config.Secret;
+import io.jtun.conn.SocketEndpoint;
 import io.jtun.device.DropReason;
 import io.jtun.device.Peer;
 import io.jtun.device.timers.PeerTimers;
@@ -35,6 +36,10 @@ final class WireGuardPeer {
     private int nextAddress;
     /** When a wrong-mode warning about this peer was last logged (0: never); the inbound thread's. */
     private long lastModeWarningNanos;
+    /** When the inbound thread last logged a move of this peer's endpoint (0: never). */
+    private long lastMoveLogNanos;
+    /** Where the peer was before the moves the inbound thread has not logged yet (null: none). */
+    private SocketEndpoint unloggedMoveFrom;
     /** The receiver index of the handshake in progress (0: none), guarded by the handshake thread. */
     private int handshakeIndex;
 
@@ -75,6 +80,22 @@ final class WireGuardPeer {
 
     void setLastModeWarningNanos(long nanos) {
         lastModeWarningNanos = nanos;
+    }
+
+    long lastMoveLogNanos() {
+        return lastMoveLogNanos;
+    }
+
+    void setLastMoveLogNanos(long nanos) {
+        lastMoveLogNanos = nanos;
+    }
+
+    SocketEndpoint unloggedMoveFrom() {
+        return unloggedMoveFrom;
+    }
+
+    void setUnloggedMoveFrom(SocketEndpoint from) {
+        unloggedMoveFrom = from;
     }
 
     long lastResolvedNanos() {
