@@ -36,7 +36,8 @@ final class TunnelMetrics implements MetricsSource {
                             : OptionalLong.empty(), drops(c), wireGuard == null ? 0 : wireGuard.handshakeAttempts(peer),
                     wireGuard == null ? 0 : wireGuard.handshakeFailures(peer)));
         }
-        return List.of(new InterfaceSample(tunnel.name(), drops(tunnel.counters()), peers));
+        return List.of(new InterfaceSample(tunnel.name(), drops(tunnel.counters()), peers,
+                wireGuard == null ? 0 : wireGuard.cookieRepliesSent()));
     }
 
     private static Map<String, Long> drops(TrafficCounters counters) {
