@@ -210,6 +210,19 @@ public final class PacketBatch {
         addressLengths[i] = (int) encoded.byteSize();
     }
 
+    /**
+     * Addresses slot {@code i} with a sockaddr in the form {@link #address} holds (e.g. a received
+     * datagram's source, kept aside): replying to a stranger needs no {@link SocketEndpoint}.
+     */
+    public void setAddress(int i, MemorySegment sockaddr, int length) {
+        Objects.checkIndex(i, capacity);
+        if (length != Sockaddr.IN_SIZE && length != Sockaddr.IN6_SIZE) {
+            throw new IllegalArgumentException("not a sockaddr_in or sockaddr_in6: " + length + " bytes");
+        }
+        MemorySegment.copy(sockaddr, 0, addresses, (long) ADDRESS_SIZE * i, length);
+        addressLengths[i] = length;
+    }
+
     /** Whether slot {@code i}'s address is {@code endpoint} (family, address, port, scope). */
     public boolean addressEquals(int i, SocketEndpoint endpoint) {
         Objects.checkIndex(i, capacity);

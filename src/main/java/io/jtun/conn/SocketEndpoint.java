@@ -93,6 +93,29 @@ public final class SocketEndpoint {
         return ofBytes(bytes, port, Sockaddr.scopeId(sockaddr, 0));
     }
 
+    /**
+     * Writes what names a sender for its cookie (WireGuard's MAC2): the address bytes (4 or 16)
+     * of a normalized sockaddr as a {@link PacketBatch} holds it, then the port big-endian, the
+     * same bytes {@code CookieChecker.sourceBytes} makes of an {@link InetSocketAddress}.
+     * Allocation-free, unlike {@link #fromSockaddr}: for every handshake message of a flood.
+     *
+     * @return the bytes written (6 or 18), or -1 if it is not an IPv4 or IPv6 sockaddr of that length
+     */
+    public static int sourceBytes(MemorySegment sockaddr, int length, byte[] out) {
+        int family = length >= Sockaddr.PORT_OFFSET ? Sockaddr.family(sockaddr, 0) : -1;
+        if (Sockaddr.sizeOf(family) != length) {
+            return -1;
+        }
+        boolean v4 = family == Libc.AF_INET;
+        int addressLength = v4 ? Sockaddr.IPV4_ADDRESS_LEN : Sockaddr.IPV6_ADDRESS_LEN;
+        MemorySegment.copy(sockaddr, ValueLayout.JAVA_BYTE, v4 ? Sockaddr.IN_ADDR_OFFSET : Sockaddr.IN6_ADDR_OFFSET,
+                out, 0, addressLength);
+        int port = Sockaddr.port(sockaddr, 0);
+        out[addressLength] = (byte) (port >>> 8);
+        out[addressLength + 1] = (byte) port;
+        return addressLength + 2;
+    }
+
     private static SocketEndpoint ofBytes(byte[] bytes, int port, int scopeId) {
         if (port < 0 || port > MAX_PORT) {
             throw new IllegalArgumentException("port " + port + " is outside 0..65535");

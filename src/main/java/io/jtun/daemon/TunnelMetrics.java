@@ -37,7 +37,8 @@ final class TunnelMetrics implements MetricsSource {
                             : OptionalLong.empty(), drops(c::drops), wireGuard == null ? 0 : wireGuard.handshakeAttempts(peer),
                     wireGuard == null ? 0 : wireGuard.handshakeFailures(peer)));
         }
-        return List.of(new InterfaceSample(tunnel.name(), drops(tunnel::drops), peers));
+        return List.of(new InterfaceSample(tunnel.name(), drops(tunnel::drops), peers,
+                wireGuard == null ? 0 : wireGuard.cookieRepliesSent()));
     }
 
     private static Map<String, Long> drops(ToLongFunction<DropReason> counts) {

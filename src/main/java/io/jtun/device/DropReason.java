@@ -33,6 +33,16 @@ public enum DropReason {
     /** WireGuard: handshake messages arrived faster than they can be processed. */
     HANDSHAKE_OVERLOAD("handshake overload"),
     /**
+     * WireGuard, under load: a handshake message with a valid cookie, from a source (IPv4
+     * address, IPv6 /64) that already sent its share (20 a second, bursts of 5).
+     */
+    HANDSHAKE_RATE_LIMITED("handshake rate limited"),
+    /**
+     * WireGuard, under load: a handshake message without a valid cookie, from a source that was
+     * already sent its share of cookie replies (1 a second, bursts of 5); it gets no answer.
+     */
+    COOKIE_RATE_LIMITED("cookie rate limited"),
+    /**
      * WireGuard inbound: authentic data of the other kind, IP packets on a {@code Mode = tap}
      * interface (a plain WireGuard peer) or frames on a {@code Mode = tun} one.
      */

@@ -56,7 +56,13 @@ public final class StatusReport {
             appendSwitch(out, frameSwitch, tunnel.config().layer2().compression() != Compression.NONE, macs);
         }
         appendDrops(out, tunnel::drops);
+        if (wireGuard != null) {
+            appendHandshakeLoad(out, wireGuard);
+        }
         TransportCounters underlay = tunnel.transport().counters();
+        // What reached the socket, to hold the drops against (datagrams of a coalesced train count one by one).
+        out.append("  underlay datagrams: ").append(underlay.received()).append(" received, ").append(underlay.sent())
+                .append(" sent\n");
         if (underlay.sendErrors() + underlay.receiveDrops() > 0) {
             out.append("  underlay: ").append(underlay).append('\n');
         }
@@ -121,6 +127,20 @@ public final class StatusReport {
                     .append(size(frameSwitch.bytesAfterCompression())).append("; received: ")
                     .append(frameSwitch.decompressedFrames()).append(" frames compressed)\n");
         }
+    }
+
+    /**
+     * Once the interface has been under handshake load: the cookie replies it sent and how full
+     * the handshake queue got (rate-limited and overflowing messages are among the drops).
+     */
+    private static void appendHandshakeLoad(StringBuilder out, WireGuard wireGuard) {
+        long cookies = wireGuard.cookieRepliesSent();
+        int peak = wireGuard.handshakeQueuePeak();
+        if (cookies == 0 && peak < wireGuard.handshakeQueueCapacity() / 8) {
+            return;
+        }
+        out.append("  handshake load: ").append(cookies).append(" cookie replies sent, queue peak ").append(peak)
+                .append(" of ").append(wireGuard.handshakeQueueCapacity()).append('\n');
     }
 
     /** wg's style: "1 minute, 5 seconds ago". */

@@ -13,8 +13,16 @@ import java.util.Objects;
  *                      may be left out
  * @param peers         the interface's peers; each one's {@link PeerSample#interfaceName()} must be
  *                      {@code name}
+ * @param cookieReplies handshake messages answered with a WireGuard cookie reply (the interface
+ *                      was under load); 0 for a plain interface
  */
-public record InterfaceSample(String name, Map<String, Long> dropsByReason, List<PeerSample> peers) {
+public record InterfaceSample(String name, Map<String, Long> dropsByReason, List<PeerSample> peers,
+        long cookieReplies) {
+    /** An interface that sent no cookie replies. */
+    public InterfaceSample(String name, Map<String, Long> dropsByReason, List<PeerSample> peers) {
+        this(name, dropsByReason, peers, 0);
+    }
+
     public InterfaceSample {
         Objects.requireNonNull(name, "name");
         dropsByReason = Map.copyOf(dropsByReason);

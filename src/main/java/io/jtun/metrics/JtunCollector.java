@@ -49,6 +49,8 @@ final class JtunCollector implements MultiCollector {
         Gauges peerCount = new Gauges("jtun_interface_peers", null, "Peers configured on the interface.");
         Counters interfaceDrops = new Counters("jtun_interface_dropped_packets",
                 "Packets dropped that are not charged to a peer, by reason.");
+        Counters cookieReplies = new Counters("jtun_interface_cookie_replies_sent",
+                "Handshake messages answered with a cookie reply while under load (WireGuard's DoS defence).");
         Counters rxBytes = new Counters("jtun_peer_receive_bytes", Unit.BYTES, "Bytes received from the peer.");
         Counters txBytes = new Counters("jtun_peer_transmit_bytes", Unit.BYTES, "Bytes sent to the peer.");
         Counters rxPackets = new Counters("jtun_peer_receive_packets", "Packets received from the peer.");
@@ -70,6 +72,7 @@ final class JtunCollector implements MultiCollector {
             }
             Labels ifaceLabels = Labels.of(INTERFACE, iface.name());
             peerCount.add(ifaceLabels, iface.peers().size());
+            cookieReplies.add(ifaceLabels, iface.cookieReplies());
             reasons(iface.dropsByReason()).forEach(
                     (reason, count) -> interfaceDrops.add(ifaceLabels.add(REASON, reason), count));
             Set<String> peerNames = new HashSet<>();
@@ -95,7 +98,7 @@ final class JtunCollector implements MultiCollector {
         }
 
         MetricSnapshots.Builder out = MetricSnapshots.builder();
-        for (Family family : List.of(peerCount, interfaceDrops, rxBytes, txBytes, rxPackets, txPackets, peerDrops,
+        for (Family family : List.of(peerCount, interfaceDrops, cookieReplies, rxBytes, txBytes, rxPackets, txPackets, peerDrops,
                 attempts, failures, lastHandshake, handshakeAge)) {
             if (!family.isEmpty()) {
                 out.metricSnapshot(family.build());

@@ -15,6 +15,7 @@
  * jtun_info{version}                                      gauge, always 1
  * jtun_interface_peers{interface}                         gauge: configured peers
  * jtun_interface_dropped_packets_total{interface,reason}  counter: drops not charged to a peer
+ * jtun_interface_cookie_replies_sent_total{interface}     counter: handshakes answered with a cookie (under load)
  * jtun_peer_receive_bytes_total{interface,peer}           counter
  * jtun_peer_transmit_bytes_total{interface,peer}          counter
  * jtun_peer_receive_packets_total{interface,peer}         counter

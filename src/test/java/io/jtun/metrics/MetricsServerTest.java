@@ -65,6 +65,7 @@ class MetricsServerTest {
                 Map.entry("jtun_info", "gauge"),
                 Map.entry("jtun_interface_peers", "gauge"),
                 Map.entry("jtun_interface_dropped_packets_total", "counter"),
+                Map.entry("jtun_interface_cookie_replies_sent_total", "counter"),
                 Map.entry("jtun_peer_receive_bytes_total", "counter"),
                 Map.entry("jtun_peer_transmit_bytes_total", "counter"),
                 Map.entry("jtun_peer_receive_packets_total", "counter"),
@@ -84,6 +85,7 @@ class MetricsServerTest {
         assertEquals(2, e.value("jtun_interface_peers", "interface", "wg0"));
         assertEquals(7, e.value("jtun_interface_dropped_packets_total", "interface", "wg0", "reason", "no_route"));
         assertEquals(1, e.value("jtun_interface_dropped_packets_total", "interface", "wg0", "reason", "unknown_source"));
+        assertEquals(0, e.value("jtun_interface_cookie_replies_sent_total", "interface", "wg0"));
 
         String[] a = {"interface", "wg0", "peer", KEY_A};
         assertEquals(1000, e.value("jtun_peer_receive_bytes_total", a));
@@ -110,9 +112,9 @@ class MetricsServerTest {
         assertTrue(e.find("jtun_peer_last_handshake_age_seconds", b).isEmpty());
         assertTrue(e.samples("jtun_peer_dropped_packets_total").stream().noneMatch(s -> LABEL_B.equals(s.labels().get("peer"))));
 
-        // Every series accounted for: 1 info + 1 peers + 2 interface drops + 2 x 6 per-peer counters
-        // + 2 drop series and 2 handshake gauges of peer A.
-        assertEquals(1 + 1 + 2 + 12 + 2 + 2, e.samples().size(), response.body());
+        // Every series accounted for: 1 info + 1 peers + 2 interface drops + 1 cookie replies + 2 x 6
+        // per-peer counters + 2 drop series and 2 handshake gauges of peer A.
+        assertEquals(1 + 1 + 2 + 1 + 12 + 2 + 2, e.samples().size(), response.body());
     }
 
     @Test
@@ -129,12 +131,12 @@ class MetricsServerTest {
 
         // Traffic, a drop with a new reason, peer B's first handshake, a third peer, a second interface.
         source.set(List.of(
-                new InterfaceSample("wg0", Map.of("no route", 9L), List.of(
+                new InterfaceSample("wg0", Map.of("no route", 9L, "handshake rate limited", 4L), List.of(
                         new PeerSample("wg0", KEY_A, 1500, 2600, 15, 26, OptionalLong.of(T0 + 100),
                                 Map.of("replayed", 3L, "source not allowed", 6L, "failed authentication", 1L), 6, 1),
                         new PeerSample("wg0", LABEL_B, 30_000_000_100L, 50, 25_000_001, 1, OptionalLong.of(T0 + 130),
                                 Map.of(), 3, 2),
-                        new PeerSample("wg0", "peer-c", 0, 0, 0, 0, OptionalLong.empty(), Map.of(), 0, 0))),
+                        new PeerSample("wg0", "peer-c", 0, 0, 0, 0, OptionalLong.empty(), Map.of(), 0, 0)), 77),
                 new InterfaceSample("wg1", Map.of(), List.of())));
         clock.set(Instant.ofEpochSecond(T0 + 160));
 
@@ -158,6 +160,10 @@ class MetricsServerTest {
         assertEquals(3, second.value("jtun_interface_peers", "interface", "wg0"));
         assertEquals(0, second.value("jtun_interface_peers", "interface", "wg1"));
         assertEquals(9, second.value("jtun_interface_dropped_packets_total", "interface", "wg0", "reason", "no_route"));
+        assertEquals(4, second.value("jtun_interface_dropped_packets_total", "interface", "wg0", "reason",
+                "handshake_rate_limited"));
+        assertEquals(77, second.value("jtun_interface_cookie_replies_sent_total", "interface", "wg0"));
+        assertEquals(0, second.value("jtun_interface_cookie_replies_sent_total", "interface", "wg1"));
         assertTrue(second.find("jtun_interface_dropped_packets_total",
                 "interface", "wg0", "reason", "unknown_source").isEmpty());
 

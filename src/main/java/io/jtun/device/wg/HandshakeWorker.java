@@ -26,46 +26,66 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The handshake thread: everything of WireGuard that is not per data packet. It consumes
  * handshake messages (initiations, responses, cookie replies) the inbound loop hands over, sends
  * initiations the data path or the timers ask for, runs every peer's timers, flushes packets
  * that waited for a session, and zeroes retired keys. Handshakes cost public-key operations, so
- * they run here, off the data path; under a flood the queue fills, and initiations without a
- * valid cookie MAC are answered with cookie replies instead (WireGuard's DoS mitigation).
+ * they run here, off the data path.
+ *
+ * <p>Under a flood (WireGuard's DoS mitigation): once messages pile up in the {@link
+ * HandshakeInbox}, a message without a valid cookie MAC (MAC2) gets a cookie reply instead of
+ * an answer, and one with a valid MAC2 still has to pass its source's {@link SourceRateLimiter}
+ * bucket (WireGuard's 20 a second). Cookie replies are limited per source too, to a few a
+ * second: more than any peer needs (one per handshake attempt, every 5 s), so a flood from a
+ * few thousand addresses costs a MAC check per message instead of a reply, leaving room for
+ * everyone's first message, and no address is showered with our replies. (The price: someone
+ * who spoofs a peer's own address can use up that address's cookie replies while the flood
+ * lasts.) A legitimate peer gets its cookie like everyone else, and retries with it; when the
+ * inbox is full, that retry is let into a small priority inbox if its MAC2 checks out (see
+ * {@link #submit}), so a flood of forged messages, which can never carry a valid MAC2, cannot
+ * crowd it out. Messages are taken in runs and their replies sent together (one sendmmsg per
+ * {@link #SEND_SLOTS}), and the timers, which look at every peer, run every {@link
+ * #BUSY_TIMER_INTERVAL_NANOS} while busy rather than after every message, so one message costs
+ * the same with ten peers or ten thousand.
  */
 final class HandshakeWorker implements AutoCloseable {
-    private static final int QUEUE_CAPACITY = 1024;
+    /** Requests from the data path and timers that may wait (a repeated request adds nothing). */
+    private static final int CONTROL_CAPACITY = 1024;
     /** Above this many queued messages we are "under load" and ask for cookies. */
-    private static final int UNDER_LOAD_THRESHOLD = QUEUE_CAPACITY / 8;
+    private static final int UNDER_LOAD_THRESHOLD = HandshakeInbox.CAPACITY / 8;
     private static final long UNDER_LOAD_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** Retired keys are zeroed this long after retirement, when no packet can still be using them. */
     private static final long BURIAL_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int SEND_SLOTS = 16;
+    /** Messages with a valid MAC2 that may wait while the main inbox is full. */
+    private static final int PRIORITY_CAPACITY = 64;
+    /** Cookie replies a second one source (IPv4 address, IPv6 /64) may get under load, and at once. */
+    private static final int COOKIES_PER_SECOND = 1;
+    private static final int COOKIE_BURST = 5;
+    /** Handshake messages handled in one run before the control queue and the timers get a look. */
+    private static final int RUN_LENGTH = 64;
+    /** While messages keep coming, the timers still run this often. */
+    private static final long BUSY_TIMER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int SEND_WAIT_MILLIS = 100;
     /** While handshakes fail, a named endpoint is looked up again this often. */
     private static final long RESOLVE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(15);
 
-    private sealed interface Work permits Incoming, Request, Flush, Keepalive, Stop {
+    private sealed interface Work permits Request, Flush, Keepalive {
     }
 
     private record Keepalive(WireGuardPeer peer) implements Work {
-    }
-
-    private record Incoming(byte[] message, SocketEndpoint source) implements Work {
     }
 
     private record Request(WireGuardPeer peer) implements Work {
     }
 
     private record Flush(WireGuardPeer peer) implements Work {
-    }
-
-    private record Stop() implements Work {
     }
 
     private record Buried(Session session, long retiredAt) {
@@ -75,12 +95,19 @@ final class HandshakeWorker implements AutoCloseable {
     private final Underlay underlay;
     private final int slotSize;
     private final WgClock clock;
-    private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final HandshakeInbox inbox = new HandshakeInbox(HandshakeInbox.CAPACITY);
+    private final HandshakeInbox priority = new HandshakeInbox(PRIORITY_CAPACITY);
+    private final ArrayBlockingQueue<Work> control = new ArrayBlockingQueue<>(CONTROL_CAPACITY);
     private final ArrayDeque<Buried> graveyard = new ArrayDeque<>();
     private final Set<TimerAction> due = EnumSet.noneOf(TimerAction.class);
+    private final SourceRateLimiter rateLimiter = new SourceRateLimiter();
+    private final SourceRateLimiter cookieLimiter = new SourceRateLimiter(COOKIES_PER_SECOND, COOKIE_BURST);
+    private final LongAdder cookieReplies = new LongAdder();
     private volatile boolean running = true;
+    /** The thread is about to sleep, or sleeps: a producer must wake it. */
+    private volatile boolean idle;
     private long underLoadUntil;
-    private Thread thread;
+    private volatile Thread thread;
     private String interfaceName = "?";
 
     HandshakeWorker(WireGuard wireGuard, Underlay underlay, int slotSize, WgClock clock) {
@@ -99,24 +126,94 @@ final class HandshakeWorker implements AutoCloseable {
         return interfaceName + ": peer " + Log.shortKey(peer.publicKey().toString());
     }
 
-    /** From the inbound loop: a handshake message to process. False when the queue is full. */
-    boolean submit(byte[] message, SocketEndpoint source) {
-        return queue.offer(new Incoming(message, source));
+    /**
+     * From the inbound loop: the handshake message at {@code data[start, start+length)}, sent
+     * from {@code sockaddr}, to process. Copied, so the batch can be reused at once. False when
+     * too many are waiting already.
+     *
+     * <p>When the inbox is full (a flood, most likely), a message with a valid MAC2 still gets in,
+     * through the priority inbox: its sender received our cookie at its address, so it is no
+     * forgery from a spoofed source. Checking costs this thread two MACs, and only for messages
+     * that arrive while the inbox is full and carry a MAC2 at all; the rate limit still applies
+     * to it on the handshake thread.
+     */
+    boolean submit(MemorySegment data, long start, int length, MemorySegment sockaddr, int sockaddrLength) {
+        if (!inbox.offer(data, start, length, sockaddr, sockaddrLength) && !submitProven(data, start, length,
+                sockaddr, sockaddrLength)) {
+            return false;
+        }
+        wake();
+        return true;
+    }
+
+    private boolean submitProven(MemorySegment data, long start, int length, MemorySegment sockaddr,
+            int sockaddrLength) {
+        WireGuard.Noise noise = wireGuard.noise();
+        if (noise == null || length < Messages.MACS_SIZE || data.get(ValueLayout.JAVA_BYTE, start) == Messages.TYPE_COOKIE_REPLY
+                || isZero(data, start + length - Messages.MAC_SIZE, Messages.MAC_SIZE)) {
+            return false; // a cookie reply has no MAC2, and a zero MAC2 is a sender without a cookie
+        }
+        HandshakeInbox.Message message = priority.take(data, start, length, sockaddr, sockaddrLength);
+        if (message == null) {
+            return false;
+        }
+        byte[] source = message.sourceBytes();
+        if (source == null || !noise.cookies().checkMac2(message.bytes, 0, message.length, source, clock.nanoTime())) {
+            return false; // not published: the slot stays free
+        }
+        priority.publish();
+        return true;
+    }
+
+    private static boolean isZero(MemorySegment data, long start, int length) {
+        int any = 0;
+        for (long i = start; i < start + length; i++) {
+            any |= data.get(ValueLayout.JAVA_BYTE, i);
+        }
+        return any == 0;
     }
 
     /** From the data path: the peer needs a (new) session. Cheap to call often. */
     void requestHandshake(WireGuardPeer peer) {
-        queue.offer(new Request(peer));
+        ask(new Request(peer));
     }
 
     /** A keepalive now (persistent keepalive switched on): it also brings a session up. */
     void requestKeepalive(WireGuardPeer peer) {
-        queue.offer(new Keepalive(peer));
+        ask(new Keepalive(peer));
     }
 
     /** From the inbound loop: a session was confirmed; send what waited for it. */
     void flushStaged(WireGuardPeer peer) {
-        queue.offer(new Flush(peer));
+        ask(new Flush(peer));
+    }
+
+    private void ask(Work work) {
+        if (control.offer(work)) {
+            wake();
+        }
+    }
+
+    /** Wakes the thread if it sleeps; while it works (under a flood, all the time) this costs a volatile read. */
+    private void wake() {
+        Thread worker = thread;
+        if (worker != null && idle) {
+            LockSupport.unpark(worker);
+        }
+    }
+
+    /** Cookie replies sent since the start: handshake messages answered so while under load. */
+    long cookieRepliesSent() {
+        return cookieReplies.sum();
+    }
+
+    /** The most handshake messages that were ever waiting at once in the main inbox. */
+    int queuePeak() {
+        return inbox.peak();
+    }
+
+    static int queueCapacity() {
+        return HandshakeInbox.CAPACITY;
     }
 
     /** A retired session whose keys are to be zeroed once nobody can be using them. */
@@ -131,33 +228,77 @@ final class HandshakeWorker implements AutoCloseable {
             PacketBatch batch = new PacketBatch(arena, SEND_SLOTS, slotSize);
             PollSet writable = new PollSet(arena, 1);
             Sender sender = new Sender(batch, writable);
+            long timersRan = clock.nanoTime();
             while (running) {
-                Work work = queue.poll();
-                if (work == null) {
-                    wireGuard.forgetKeys(); // keepalives and staged packets it sealed
-                    work = queue.poll(sleepNanos(), TimeUnit.NANOSECONDS);
-                }
-                try {
-                    if (work instanceof Incoming incoming) {
-                        handle(incoming, sender);
-                    } else if (work instanceof Request request) {
-                        if (needsSession(request.peer())) {
-                            initiate(request.peer(), false, sender);
-                        }
-                    } else if (work instanceof Flush flush) {
-                        sendStaged(flush.peer(), sender);
-                    } else if (work instanceof Keepalive keepalive) {
-                        sendKeepalive(keepalive.peer(), sender); // also brings the session up behind NATs
+                boolean busy = false;
+                for (int i = 0; i < CONTROL_CAPACITY; i++) {
+                    Work work = control.poll();
+                    if (work == null) {
+                        break;
                     }
-                    runTimers(sender);
-                    zeroBuried(false);
-                } catch (RuntimeException e) {
-                    // One bad message or peer must not stop the handshakes of the others.
-                    Log.error(interfaceName + ": handshake processing failed: " + e);
+                    busy = true;
+                    perform(work, sender);
+                }
+                for (int i = 0; i < RUN_LENGTH; i++) {
+                    HandshakeInbox from = priority;
+                    HandshakeInbox.Message message = priority.poll();
+                    if (message == null) {
+                        from = inbox;
+                        message = inbox.poll();
+                    }
+                    if (message == null) {
+                        break;
+                    }
+                    busy = true;
+                    try {
+                        handle(message, sender);
+                    } catch (RuntimeException e) {
+                        // One bad message must not stop the handshakes of the others.
+                        Log.error(interfaceName + ": handshake processing failed: " + e);
+                    } finally {
+                        from.done();
+                    }
+                }
+                long now = clock.nanoTime();
+                if (!busy || now - timersRan >= BUSY_TIMER_INTERVAL_NANOS) {
+                    timersRan = now;
+                    try {
+                        runTimers(sender);
+                        zeroBuried(false);
+                    } catch (RuntimeException e) {
+                        Log.error(interfaceName + ": handshake timers failed: " + e);
+                    }
+                }
+                sender.flush();
+                if (!busy) {
+                    // Woken early by submit and ask; spurious wake-ups only cost a loop. The flag
+                    // is set before the last look, and they set their work before reading it, so
+                    // one of the two always sees the other (both are volatile).
+                    idle = true;
+                    if (control.isEmpty() && inbox.size() == 0 && priority.size() == 0) {
+                        wireGuard.forgetKeys(); // keepalives and staged packets it sealed
+                        LockSupport.parkNanos(this, sleepNanos());
+                    }
+                    idle = false;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void perform(Work work, Sender sender) {
+        try {
+            if (work instanceof Request request) {
+                if (needsSession(request.peer())) {
+                    initiate(request.peer(), false, sender);
+                }
+            } else if (work instanceof Flush flush) {
+                sendStaged(flush.peer(), sender);
+            } else if (work instanceof Keepalive keepalive) {
+                sendKeepalive(keepalive.peer(), sender); // also brings the session up behind NATs
+            }
+        } catch (RuntimeException e) {
+            // One bad peer must not stop the handshakes of the others.
+            Log.error(interfaceName + ": handshake processing failed: " + e);
         }
     }
 
@@ -172,47 +313,92 @@ final class HandshakeWorker implements AutoCloseable {
 
     // ---- incoming handshake messages ----
 
-    private void handle(Incoming incoming, Sender sender) {
-        byte[] message = incoming.message();
-        int type = message[0];
+    /**
+     * One handshake message: its MACs checked (under load, MAC2 and the source's rate too), then
+     * consumed. Until it has passed its MACs nothing is allocated for it but a cookie reply, so a
+     * flood of forged messages costs little more than the MACs.
+     */
+    private void handle(HandshakeInbox.Message incoming, Sender sender) {
+        byte[] message = incoming.bytes;
+        int length = incoming.length;
+        int type = incoming.type();
         long now = clock.nanoTime();
         WireGuard.Noise noise = wireGuard.noise();
         if (noise == null) {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED); // no private key yet
             return;
         }
-        CookieChecker cookieChecker = noise.cookies();
-        if (type != Messages.TYPE_COOKIE_REPLY && !cookieChecker.checkMac1(message)) {
+        if (type == Messages.TYPE_COOKIE_REPLY) {
+            consumeCookieReply(message, length, now);
+            return;
+        }
+        boolean loaded = underLoad(now);
+        byte[] source = loaded ? incoming.sourceBytes() : null;
+        if (loaded && source == null) {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
             return;
         }
-        if (type != Messages.TYPE_COOKIE_REPLY && underLoad(now)) {
-            byte[] source = CookieChecker.sourceBytes(incoming.source().toInetSocketAddress());
-            if (!cookieChecker.checkMac2(message, source, now)) {
+        boolean cookieOnly = loaded && !incoming.hasMac2();
+        // Without a cookie, the answer can only be a cookie reply: a source that had its share is
+        // dropped before any MAC is computed, the cheapest way through a flood.
+        if (cookieOnly && !mayHaveCookie(source, now)) {
+            return;
+        }
+        CookieChecker cookieChecker = noise.cookies();
+        if (!cookieChecker.checkMac1(message, 0, length)) {
+            wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
+            return;
+        }
+        if (loaded) {
+            if (!cookieOnly && !cookieChecker.checkMac2(message, 0, length, source, now)) {
+                cookieOnly = mayHaveCookie(source, now);
+                if (!cookieOnly) {
+                    return;
+                }
+            }
+            if (cookieOnly) {
+                // Initiations and responses both have their sender index at offset 4.
                 int senderIndex = Messages.getIndex(message, Messages.INITIATION_SENDER);
-                sender.send(cookieChecker.createReply(message, senderIndex, source, now), incoming.source());
+                sender.send(cookieChecker.createReply(message, 0, length, senderIndex, source, now), incoming.sockaddr,
+                        incoming.sockaddrLength);
+                cookieReplies.increment();
+                return;
+            }
+            // The source proved it receives at its address; it still gets only its share.
+            if (!rateLimiter.allow(source, source.length - 2, now)) {
+                wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_RATE_LIMITED);
                 return;
             }
         }
         switch (type) {
-            case Messages.TYPE_INITIATION -> consumeInitiation(noise.engine(), message, incoming.source(), now, sender);
-            case Messages.TYPE_RESPONSE -> consumeResponse(noise.engine(), message, incoming.source(), now, sender);
-            case Messages.TYPE_COOKIE_REPLY -> consumeCookieReply(message, now);
+            case Messages.TYPE_INITIATION -> consumeInitiation(noise.engine(), message, length, incoming.source(), now,
+                    sender);
+            case Messages.TYPE_RESPONSE -> consumeResponse(noise.engine(), message, length, incoming.source(), now,
+                    sender);
             default -> wireGuard.interfaceCounters().dropped(DropReason.MALFORMED);
         }
     }
 
+    /** Whether the source may be sent another cookie reply now; if not, the message is counted as dropped. */
+    private boolean mayHaveCookie(byte[] source, long now) {
+        if (cookieLimiter.allow(source, source.length - 2, now)) {
+            return true;
+        }
+        wireGuard.interfaceCounters().dropped(DropReason.COOKIE_RATE_LIMITED);
+        return false;
+    }
+
     private boolean underLoad(long now) {
-        if (queue.size() >= UNDER_LOAD_THRESHOLD) {
+        if (inbox.size() >= UNDER_LOAD_THRESHOLD) {
             underLoadUntil = now + UNDER_LOAD_HOLD_NANOS;
             return true;
         }
         return now - underLoadUntil < 0;
     }
 
-    private void consumeInitiation(NoiseEngine engine, byte[] message, SocketEndpoint source, long now,
+    private void consumeInitiation(NoiseEngine engine, byte[] message, int length, SocketEndpoint source, long now,
             Sender sender) {
-        ConsumedInitiation consumed = engine.consumeInitiation(message, key -> {
+        ConsumedInitiation consumed = engine.consumeInitiation(message, 0, length, key -> {
             WireGuardPeer peer = wireGuard.peerByKey(key);
             return peer == null ? null : peer.handshake();
         }, now);
@@ -242,14 +428,14 @@ final class HandshakeWorker implements AutoCloseable {
         timers.onAnyAuthenticatedPacketSent(now);
     }
 
-    private void consumeResponse(NoiseEngine engine, byte[] message, SocketEndpoint source, long now,
+    private void consumeResponse(NoiseEngine engine, byte[] message, int length, SocketEndpoint source, long now,
             Sender sender) {
         int receiver = Messages.getIndex(message, Messages.RESPONSE_RECEIVER);
         if (!(wireGuard.indices().get(receiver) instanceof WireGuardPeer peer)) {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
             return;
         }
-        if (!engine.consumeResponse(peer.handshake(), message)) {
+        if (!engine.consumeResponse(peer.handshake(), message, 0, length)) {
             peer.handshakeFailures().increment(); // e.g. a wrong preshared key
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
             return;
@@ -272,10 +458,10 @@ final class HandshakeWorker implements AutoCloseable {
         }
     }
 
-    private void consumeCookieReply(byte[] message, long now) {
+    private void consumeCookieReply(byte[] message, int length, long now) {
         int receiver = Messages.getIndex(message, Messages.COOKIE_REPLY_RECEIVER);
         if (!(wireGuard.indices().get(receiver) instanceof WireGuardPeer peer)
-                || !peer.cookies().consumeReply(message, now)) {
+                || !peer.cookies().consumeReply(message, 0, length, now)) {
             wireGuard.interfaceCounters().dropped(DropReason.HANDSHAKE_REJECTED);
         }
         // The next retransmission carries the cookie in its MAC2.
@@ -442,8 +628,11 @@ final class HandshakeWorker implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        queue.clear();
-        queue.offer(new Stop());
+        control.clear(); // the inboxes belong to the threads that fill and empty them, and go with them
+        Thread worker = thread;
+        if (worker != null) {
+            LockSupport.unpark(worker);
+        }
         if (thread != null) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(5));
@@ -453,7 +642,10 @@ final class HandshakeWorker implements AutoCloseable {
         }
     }
 
-    /** The worker's own small batch for the few datagrams it sends. */
+    /**
+     * The worker's own small batch: what it sends collects in the slots and goes out with one
+     * sendmmsg when they are full or the worker has nothing more to do ({@link #flush}).
+     */
     private final class Sender {
         private final PacketBatch batch;
         private final PollSet writable;
@@ -465,12 +657,24 @@ final class HandshakeWorker implements AutoCloseable {
 
         /** Sends a handshake message as is. */
         void send(byte[] message, SocketEndpoint to) {
-            batch.setOffset(0, 0);
-            MemorySegment.copy(message, 0, batch.data(), ValueLayout.JAVA_BYTE, batch.slotStart(0), message.length);
-            batch.setLength(0, message.length);
-            batch.setAddress(0, to);
-            batch.setCount(1);
-            transmit();
+            int slot = message(message);
+            batch.setAddress(slot, to);
+            batch.setCount(slot + 1);
+        }
+
+        /** Sends a handshake message to a sockaddr as a received datagram had it. */
+        void send(byte[] message, MemorySegment sockaddr, int sockaddrLength) {
+            int slot = message(message);
+            batch.setAddress(slot, sockaddr, sockaddrLength);
+            batch.setCount(slot + 1);
+        }
+
+        private int message(byte[] message) {
+            int slot = nextSlot();
+            batch.setOffset(slot, 0);
+            MemorySegment.copy(message, 0, batch.data(), ValueLayout.JAVA_BYTE, batch.slotStart(slot), message.length);
+            batch.setLength(slot, message.length);
+            return slot;
         }
 
         /** Seals a packet (or a keepalive, when empty) for the peer and sends it; false without a session. */
@@ -481,27 +685,49 @@ final class HandshakeWorker implements AutoCloseable {
             if (session == null || session.retired() || !PeerTimers.canSend(session, now) || endpoint == null) {
                 return false;
             }
-            batch.setOffset(0, wireGuard.headroom());
-            MemorySegment.copy(packet, 0, batch.data(), ValueLayout.JAVA_BYTE, batch.payloadStart(0), packet.length);
-            batch.setLength(0, packet.length);
-            if (!wireGuard.sealForWorker(peer, session, batch, 0, now)) {
+            int slot = nextSlot();
+            batch.setOffset(slot, wireGuard.headroom());
+            MemorySegment.copy(packet, 0, batch.data(), ValueLayout.JAVA_BYTE, batch.payloadStart(slot), packet.length);
+            batch.setLength(slot, packet.length);
+            if (!wireGuard.sealForWorker(peer, session, batch, slot, now)) {
                 return false;
             }
-            batch.setAddress(0, endpoint);
-            batch.setCount(1);
-            transmit();
+            batch.setAddress(slot, endpoint);
+            batch.setCount(slot + 1);
             return true;
         }
 
-        private void transmit() {
-            Transport transport = underlay.get();
-            if (transport.send(batch, 0) == 0) {
-                // The socket buffer is full: wait briefly once, then give up on this datagram
-                // (handshakes are retried by the timers anyway).
-                writable.set(0, transport.blockedFd(), Libc.POLLOUT);
-                writable.poll(SEND_WAIT_MILLIS);
-                transport.send(batch, 0);
+        /** The next free slot, sending what the batch holds first if it is full. */
+        private int nextSlot() {
+            if (batch.count() == batch.capacity()) {
+                flush();
             }
+            return batch.count();
+        }
+
+        /** Sends what collected. */
+        void flush() {
+            int count = batch.count();
+            if (count == 0) {
+                return;
+            }
+            Transport transport = underlay.get();
+            int next = 0;
+            boolean waited = false;
+            while (next < count) {
+                int sent = transport.send(batch, next);
+                if (sent == 0) {
+                    if (waited) {
+                        break; // still full: give up on the rest (handshakes are retried by the timers anyway)
+                    }
+                    // The socket buffer is full: wait briefly once.
+                    writable.set(0, transport.blockedFd(), Libc.POLLOUT);
+                    writable.poll(SEND_WAIT_MILLIS);
+                    waited = true;
+                }
+                next += sent;
+            }
+            batch.setCount(0);
         }
     }
 }

@@ -426,9 +426,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         if (type == Messages.TYPE_INITIATION && length == Messages.INITIATION_SIZE
                 || type == Messages.TYPE_RESPONSE && length == Messages.RESPONSE_SIZE
                 || type == Messages.TYPE_COOKIE_REPLY && length == Messages.COOKIE_REPLY_SIZE) {
-            byte[] message = new byte[length];
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, message, 0, length);
-            if (!worker.submit(message, batch.endpoint(slot))) {
+            if (!worker.submit(data, start, length, batch.address(slot), batch.addressLength(slot))) {
                 interfaceCounters.dropped(DropReason.HANDSHAKE_OVERLOAD);
             }
             return null;
@@ -627,6 +625,21 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             return OptionalLong.empty();
         }
         return OptionalLong.of(clock.epochNanos() - (clock.nanoTime() - monotonic.getAsLong()));
+    }
+
+    /** Handshake messages answered with a cookie reply (we were under load and they had no valid MAC2). */
+    public long cookieRepliesSent() {
+        return worker.cookieRepliesSent();
+    }
+
+    /** The most handshake messages ever waiting for the handshake thread at once. */
+    public int handshakeQueuePeak() {
+        return worker.queuePeak();
+    }
+
+    /** How many handshake messages may wait; past that they are dropped as {@link DropReason#HANDSHAKE_OVERLOAD}. */
+    public int handshakeQueueCapacity() {
+        return HandshakeWorker.queueCapacity();
     }
 
     public long handshakeAttempts(Peer peer) {
