@@ -185,6 +185,8 @@ public final class ConfigParser {
         private Section section;
         private PeerBuilder peer;
         private boolean anySetting;
+        /** The line being read, without its comment. */
+        private String content = "";
 
         private int interfaceLine;
         private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -239,12 +241,41 @@ public final class ConfigParser {
         }
 
         private JtunException error(int line, String message) {
-            return new JtunException(ExitCode.USAGE, source + ":" + line + ": " + message);
+            return new JtunException(ExitCode.USAGE, source + ":" + line + ": " + withoutSecrets(message));
+        }
+
+        /**
+         * The message without the secrets of the line being read: whatever follows "PrivateKey"
+         * or "PresharedKey" on it may be a key, wherever the name stands. Messages quote the text
+         * they complain about, and a line can hold a key where no key belongs: "[Interface
+         * PrivateKey = ..." with the ']' forgotten, "PrivateKey<key>" without " = ", "PublicKey =
+         * PresharedKey = ..." from two lines run together (fuzzing found each of these quoted).
+         * Every word of 8 characters or more after the name is hidden (a key has 44).
+         */
+        private String withoutSecrets(String message) {
+            String lower = content.toLowerCase(Locale.ROOT);
+            int name = -1;
+            for (ConfigKey secret : List.of(ConfigKey.PRIVATE_KEY, ConfigKey.PRESHARED_KEY)) {
+                int at = lower.indexOf(secret.keyName().toLowerCase(Locale.ROOT));
+                if (at >= 0 && (name < 0 || at < name)) {
+                    name = at + secret.keyName().length();
+                }
+            }
+            if (name < 0) {
+                return message;
+            }
+            String shown = message;
+            for (String word : content.substring(name).split("[\\s,=]+")) {
+                if (word.length() >= 8) {
+                    shown = shown.replace(word, Secret.HIDDEN);
+                }
+            }
+            return shown;
         }
 
         private void line(int number, String raw) {
             int hash = raw.indexOf('#');
-            String content = (hash < 0 ? raw : raw.substring(0, hash)).strip();
+            content = (hash < 0 ? raw : raw.substring(0, hash)).strip();
             if (content.isEmpty()) {
                 return;
             }
