@@ -128,25 +128,11 @@ final class HandshakeWorker implements AutoCloseable {
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
-            PacketBatch batch = new PacketBatch(arena, SEND_SLOTS, slotSize);
-            PollSet writable = new PollSet(arena, 1);
-            Sender sender = new Sender(batch, writable);
+            Sender sender = new Sender(arena);
             while (running) {
                 Work work = queue.poll(sleepNanos(), TimeUnit.NANOSECONDS);
                 try {
-                    if (work instanceof Incoming incoming) {
-                        handle(incoming, sender);
-                    } else if (work instanceof Request request) {
-                        if (needsSession(request.peer())) {
-                            initiate(request.peer(), false, sender);
-                        }
-                    } else if (work instanceof Flush flush) {
-                        sendStaged(flush.peer(), sender);
-                    } else if (work instanceof Keepalive keepalive) {
-                        sendKeepalive(keepalive.peer(), sender); // also brings the session up behind NATs
-                    }
-                    runTimers(sender);
-                    zeroBuried(false);
+                    process(work, sender);
                 } catch (RuntimeException e) {
                     // One bad message or peer must not stop the handshakes of the others.
                     Log.error(interfaceName + ": handshake processing failed: " + e);
@@ -154,6 +140,34 @@ final class HandshakeWorker implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One piece of work (null: none came), then the timers and the zeroing of retired keys. */
+    private void process(Work work, Sender sender) {
+        if (work instanceof Incoming incoming) {
+            handle(incoming, sender);
+        } else if (work instanceof Request request) {
+            if (needsSession(request.peer())) {
+                initiate(request.peer(), false, sender);
+            }
+        } else if (work instanceof Flush flush) {
+            sendStaged(flush.peer(), sender);
+        } else if (work instanceof Keepalive keepalive) {
+            sendKeepalive(keepalive.peer(), sender); // also brings the session up behind NATs
+        }
+        runTimers(sender);
+        zeroBuried(false);
+    }
+
+    /**
+     * Does the queued work on the caller's thread, without waiting: the worker's loop without its
+     * thread, for the fuzz target, which drives handshakes one message at a time and must see
+     * any exception. Only for a worker that was never started.
+     */
+    void runQueued(Sender sender) {
+        for (Work work = queue.poll(); work != null; work = queue.poll()) {
+            process(work, sender);
         }
     }
 
@@ -450,13 +464,13 @@ final class HandshakeWorker implements AutoCloseable {
     }
 
     /** The worker's own small batch for the few datagrams it sends. */
-    private final class Sender {
+    final class Sender {
         private final PacketBatch batch;
         private final PollSet writable;
 
-        Sender(PacketBatch batch, PollSet writable) {
-            this.batch = batch;
-            this.writable = writable;
+        Sender(Arena arena) {
+            this.batch = new PacketBatch(arena, SEND_SLOTS, slotSize);
+            this.writable = new PollSet(arena, 1);
         }
 
         /** Sends a handshake message as is. */

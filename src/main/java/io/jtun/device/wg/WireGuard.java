@@ -136,6 +136,10 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return noise;
     }
 
+    HandshakeWorker worker() {
+        return worker;
+    }
+
     // ---- configuration ----
 
     /**
