@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.jtun.fuzz.Deterministic;
 import io.jtun.fuzz.FuzzFindings;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,14 +40,14 @@ class HandshakeFuzzTest {
     private static final int INDEX_B = 0xa1b2c3d4;
     private static final byte[] SOURCE_A = {(byte) 198, 18, 0, 1, (byte) 0xca, 0x6c};
     private static final byte[] SOURCE_OTHER = {(byte) 198, 18, 0, 9, (byte) 0xca, 0x6c};
-    private static final StaticIdentity A = new StaticIdentity(key(1));
-    private static final StaticIdentity B = new StaticIdentity(key(2));
+    private static final StaticIdentity A = new StaticIdentity(Deterministic.key(0x41));
+    private static final StaticIdentity B = new StaticIdentity(Deterministic.key(0x42));
 
     /** One side's engine, checker and its state for the other side, fresh per input. */
     private record Side(StaticIdentity identity, NoiseEngine engine, CookieChecker checker, PeerHandshake peer,
             CookieGenerator generator) {
         static Side of(StaticIdentity self, StaticIdentity other, byte[] psk, int seed) {
-            SecureRandom random = seeded(seed);
+            SecureRandom random = Deterministic.random(seed);
             return new Side(self, new NoiseEngine(self, random), new CookieChecker(self, random),
                     new PeerHandshake(self, other.publicKey(), psk), new CookieGenerator(other.publicKey()));
         }
@@ -204,22 +204,5 @@ class HandshakeFuzzTest {
             }
         }
         return false;
-    }
-
-    private static SecureRandom seeded(int seed) {
-        try {
-            SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-            random.setSeed(seed);
-            return random;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] key(int fill) {
-        byte[] k = new byte[32];
-        Arrays.fill(k, (byte) (0x40 + fill));
-        X25519.clamp(k);
-        return k;
     }
 }
