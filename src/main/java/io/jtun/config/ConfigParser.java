@@ -265,9 +265,12 @@ public final class ConfigParser {
                 return message;
             }
             String shown = message;
-            for (String word : content.substring(name).split("[\\s,=]+")) {
-                if (word.length() >= 8) {
-                    shown = shown.replace(word, Secret.HIDDEN);
+            for (String word : content.substring(name).split("[\\s,]+")) {
+                // With its '=' padding if the message has it, else without ("PrivateKey<key>=" is
+                // quoted as the key name "PrivateKey<key>").
+                String core = word.replaceAll("^=+|=+$", "");
+                if (core.length() >= 8) {
+                    shown = shown.replace(word, Secret.HIDDEN).replace(core, Secret.HIDDEN);
                 }
             }
             return shown;

@@ -62,6 +62,19 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aKeyWhereNoKeyBelongsIsNotShownEither() {
+        // Found by ConfigFuzzTest: a message quotes the text it complains about, which can hold a key.
+        assertError("[Interface PrivateKey = " + PRIVATE + "\n",
+                "jp0.conf:1: section header '[Interface PrivateKey = (hidden)' has no closing ']': write [Interface] or [Peer]");
+        assertError("[Interface]\nPrivateKey = " + PRIVATE + "\n[Peer]\nPublicKey = PresharedKey = " + PSK + "\n",
+                "jp0.conf:4: PublicKey 'PresharedKey = (hidden)' is not a valid WireGuard key: a key is 44 characters"
+                        + " of base64 ending in '=', as 'wg pubkey' prints it (this one has 59)");
+        JtunException e = assertThrows(JtunException.class,
+                () -> ConfigParserTest.parse("[Interface]\nPrivateKey" + PRIVATE + "\n"));
+        assertFalse(e.getMessage().contains(PRIVATE.substring(0, 20)), e.getMessage());
+    }
+
+    @Test
     void lineWithoutEqualsDoesNotShowASecret() {
         JtunException e = assertThrows(JtunException.class,
                 () -> ConfigParserTest.parse("[Interface]\nPrivateKey: " + PRIVATE + "\n"));
