@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +52,8 @@ public final class ConfigParser {
 
     /** wg-quick's rule for interface names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
+    /** What may be (part of) a key in a line: base64 characters, then any '=' padding. */
+    private static final Pattern BASE64_RUN = Pattern.compile("([A-Za-z0-9+/]{8,})=*");
     private static final String NAME_RULE = "1 to 15 characters from letters, digits and _ = + . -";
 
     private ConfigParser() {
@@ -250,7 +253,8 @@ public final class ConfigParser {
          * they complain about, and a line can hold a key where no key belongs: "[Interface
          * PrivateKey = ..." with the ']' forgotten, "PrivateKey<key>" without " = ", "PublicKey =
          * PresharedKey = ..." from two lines run together (fuzzing found each of these quoted).
-         * Every word of 8 characters or more after the name is hidden (a key has 44).
+         * A key is a run of base64 characters, and no message cuts one, so every such run of 8 or
+         * more after the name is hidden, with its '=' padding if the message shows it.
          */
         private String withoutSecrets(String message) {
             String lower = content.toLowerCase(Locale.ROOT);
@@ -265,13 +269,9 @@ public final class ConfigParser {
                 return message;
             }
             String shown = message;
-            for (String word : content.substring(name).split("[\\s,]+")) {
-                // With its '=' padding if the message has it, else without ("PrivateKey<key>=" is
-                // quoted as the key name "PrivateKey<key>").
-                String core = word.replaceAll("^=+|=+$", "");
-                if (core.length() >= 8) {
-                    shown = shown.replace(word, Secret.HIDDEN).replace(core, Secret.HIDDEN);
-                }
+            Matcher run = BASE64_RUN.matcher(content.substring(name));
+            while (run.find()) {
+                shown = shown.replace(run.group(), Secret.HIDDEN).replace(run.group(1), Secret.HIDDEN);
             }
             return shown;
         }
