@@ -52,6 +52,8 @@ public final class ConfigParser {
 
     /** wg-quick's rule for interface names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
+    /** A DNS server address: IPv4, or IPv6 with an optional zone (wg-quick's test, tightened). */
+    private static final Pattern DNS_SERVER = Pattern.compile("[0-9.]+|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[\\w.-]+)?");
     /** What may be (part of) a key in a line: base64 characters, then any '=' padding. */
     private static final Pattern BASE64_RUN = Pattern.compile("([A-Za-z0-9+/]{8,})=*");
     private static final String NAME_RULE = "1 to 15 characters from letters, digits and _ = + . -";
@@ -419,7 +421,7 @@ public final class ConfigParser {
                 case DNS -> {
                     for (String entry : value.split("[,\\s]+")) {
                         if (!entry.isEmpty()) {
-                            dns.add(entry);
+                            dns.add(dnsEntry(number, entry));
                         }
                     }
                 }
@@ -560,6 +562,31 @@ public final class ConfigParser {
             } catch (JtunException e) {
                 return null;
             }
+        }
+
+        /**
+         * A DNS entry as wg-quick takes it: a server address, or else a search domain, which must
+         * then look like one. Anything else went wrong in the file (two lines run together, as in
+         * "DNS = 10.0.0.53 PrivateKey = ...", which fuzzing found) and must not reach resolvconf,
+         * whose files everyone can read.
+         */
+        private String dnsEntry(int number, String entry) {
+            if (DNS_SERVER.matcher(entry).matches() || isDomainName(entry)) {
+                return entry;
+            }
+            throw error(number, "DNS '" + entry + "' is neither a server address nor a search domain: write e.g. "
+                    + "DNS = 10.0.0.53, fd00::53, example.internal");
+        }
+
+        /** Labels of letters (any script), digits, '-' and '_', joined by dots; a final dot is allowed. */
+        private static boolean isDomainName(String text) {
+            String name = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+            for (String label : name.split("\\.", -1)) {
+                if (label.isEmpty() || !label.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void address(int number, String entry) {

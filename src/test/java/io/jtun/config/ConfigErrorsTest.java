@@ -75,6 +75,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aDnsEntryIsAServerOrASearchDomain() {
+        assertError("[Interface]\nEncryption = none\nDNS = 10.0.0.53 PrivateKey = " + PRIVATE + "\n",
+                "jp0.conf:3: DNS '=' is neither a server address nor a search domain: write e.g. "
+                        + "DNS = 10.0.0.53, fd00::53, example.internal");
+        assertError("[Interface]\nEncryption = none\nDNS = example.internal, a/b\n",
+                "jp0.conf:3: DNS 'a/b' is neither a server address nor a search domain: write e.g. "
+                        + "DNS = 10.0.0.53, fd00::53, example.internal");
+    }
+
+    @Test
     void lineWithoutEqualsDoesNotShowASecret() {
         JtunException e = assertThrows(JtunException.class,
                 () -> ConfigParserTest.parse("[Interface]\nPrivateKey: " + PRIVATE + "\n"));
