@@ -310,7 +310,7 @@ public final class Tunnel implements AutoCloseable {
                     .start(new OutboundLoop(device.queue(i), context)));
         }
         threads.add(Thread.ofPlatform().name(device.name() + "-in").daemon()
-                .start(new InboundLoop(device.queue(0), context)));
+                .start(new InboundLoop(device.queue(0)::write, context)));
     }
 
     // ---- run-time configuration (wg set, syncconf) ----

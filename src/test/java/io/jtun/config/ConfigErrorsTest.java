@@ -64,6 +64,29 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aKeyWhereNoKeyBelongsIsNotShownEither() {
+        // Found by ConfigFuzzTest: a message quotes the text it complains about, which can hold a key.
+        assertError("[Interface PrivateKey = " + PRIVATE + "\n",
+                "jp0.conf:1: section header '[Interface PrivateKey = (hidden)' has no closing ']': write [Interface] or [Peer]");
+        assertError("[Interface]\nPrivateKey = " + PRIVATE + "\n[Peer]\nPublicKey = PresharedKey = " + PSK + "\n",
+                "jp0.conf:4: PublicKey 'PresharedKey = (hidden)' is not a valid WireGuard key: a key is 44 characters"
+                        + " of base64 ending in '=', as 'wg pubkey' prints it (this one has 59)");
+        JtunException e = assertThrows(JtunException.class,
+                () -> ConfigParserTest.parse("[Interface]\nPrivateKey" + PRIVATE + "\n"));
+        assertFalse(e.getMessage().contains(PRIVATE.substring(0, 20)), e.getMessage());
+    }
+
+    @Test
+    void aDnsEntryIsAServerOrASearchDomain() {
+        assertError("[Interface]\nEncryption = none\nDNS = 10.0.0.53 PrivateKey = " + PRIVATE + "\n",
+                "jp0.conf:3: DNS '=' is neither a server address nor a search domain: write e.g. "
+                        + "DNS = 10.0.0.53, fd00::53, example.internal");
+        assertError("[Interface]\nEncryption = none\nDNS = example.internal, a/b\n",
+                "jp0.conf:3: DNS 'a/b' is neither a server address nor a search domain: write e.g. "
+                        + "DNS = 10.0.0.53, fd00::53, example.internal");
+    }
+
+    @Test
     void lineWithoutEqualsDoesNotShowASecret() {
         JtunException e = assertThrows(JtunException.class,
                 () -> ConfigParserTest.parse("[Interface]\nPrivateKey: " + PRIVATE + "\n"));

@@ -145,6 +145,10 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return noise;
     }
 
+    HandshakeWorker worker() {
+        return worker;
+    }
+
     // ---- configuration ----
 
     /**
