@@ -67,6 +67,7 @@ public final class Daemonizer {
         command.add(ownJar());
         command.addAll(foregroundArgs);
         Process child;
+        boolean logIsNew = !Files.exists(log);
         try {
             RuntimeDir.create();
             child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -80,6 +81,11 @@ public final class Daemonizer {
         }
         if (line != null && line.startsWith(ERROR + " ")) {
             String[] parts = line.split(" ", 3);
+            if (logIsNew) {
+                // The error is the child's last word and is reported here; a log this start
+                // created holds nothing more (and would outlive a namespace deleted meanwhile).
+                RuntimeDir.removeLeftovers(iface);
+            }
             throw new JtunException(exitCode(parts[1]), parts.length > 2 ? parts[2] : "the daemon failed");
         }
         child.destroy();
