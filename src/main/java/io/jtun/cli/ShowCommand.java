@@ -35,6 +35,12 @@ final class ShowCommand {
         List<String> interfaces = args.positional().isEmpty() ? running() : args.positional();
         boolean first = true;
         for (String iface : interfaces) {
+            if (args.positional().isEmpty() && !ControlClient.answers(iface)) {
+                // A killed daemon's socket: the interfaces that do run are still shown.
+                System.err.println("jtun: " + iface + " is not running (its daemon was killed): jtun down " + iface
+                        + " removes what it left, jtun up starts it again");
+                continue;
+            }
             if (!first) {
                 System.out.println();
             }

@@ -1,14 +1,17 @@
 package io.jtun.cli;
 
 import io.jtun.ExitCode;
+import io.jtun.JtunException;
+import io.jtun.config.ConfigKey;
 import io.jtun.config.ConfigParser;
 import io.jtun.config.InterfaceConfig;
 import io.jtun.daemon.Daemonizer;
 import io.jtun.daemon.InterfaceService;
+import io.jtun.daemon.RuntimeDir;
 import io.jtun.device.Tunnel;
 import io.jtun.log.Log;
 import io.jtun.metrics.MetricsServer;
-import io.jtun.daemon.RuntimeDir;
+import io.jtun.sys.UserAccount;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,7 @@ final class UpCommand {
               --foreground, -f   run in this process instead (Ctrl-C or SIGTERM stops it)
               --verbose          also log every handshake message and timer event
               --metrics ADDR     serve Prometheus metrics on ADDR (PORT, HOST:PORT; e.g. 127.0.0.1:9586)
+              --user USER        once set up, drop root and run as USER (as User = in the file)
               --help             print this text
             """ + OffloadOptions.HELP + """
 
@@ -51,7 +55,7 @@ final class UpCommand {
             }
         }
         Args args = Args.parse("up", normalized, 0, List.of("--foreground", "--verbose", OffloadOptions.NO_OFFLOAD, NOTIFY, "--help"),
-                List.of("--metrics", OffloadOptions.DISABLE_OFFLOAD));
+                List.of("--metrics", "--user", OffloadOptions.DISABLE_OFFLOAD));
         if (args.has("--help")) {
             System.out.print(HELP);
             return ExitCode.OK;
@@ -63,7 +67,14 @@ final class UpCommand {
         OffloadOptions.apply(args);
         Path file = ConfigParser.resolve(args.positional().get(0)).toAbsolutePath();
         InterfaceConfig config = ConfigParser.parse(file);
+        String user = args.value("--user");
+        if (user != null) {
+            config = config.withUser(user);
+        }
         InterfaceService service = InterfaceService.fromFile(config, file);
+        if (config.user().isPresent()) {
+            service.runningAs(account(config)); // looked up before anything is set up or forked
+        }
         String metrics = args.value("--metrics");
         if (metrics != null) {
             service.withMetrics(MetricsServer.parseAddress(metrics), Main.VERSION);
@@ -84,6 +95,10 @@ final class UpCommand {
             child.add("--metrics");
             child.add(metrics);
         }
+        if (user != null) {
+            child.add("--user");
+            child.add(user);
+        }
         child.add(file.toString());
         long pid = Daemonizer.start(config.name(), child);
         System.err.println("jtun: " + config.name() + " is up (daemon pid " + pid + ", log "
@@ -91,4 +106,13 @@ final class UpCommand {
         return ExitCode.OK;
     }
 
+    private static UserAccount account(InterfaceConfig config) {
+        try {
+            return UserAccount.lookup(config.user().orElseThrow());
+        } catch (JtunException e) {
+            boolean inFile = config.lines().containsKey(ConfigKey.USER.keyName());
+            throw new JtunException(e.exitCode(), (inFile ? config.source() + ":" + config.line(ConfigKey.USER)
+                    + ": User: " : "--user: ") + e.getMessage());
+        }
+    }
 }

@@ -31,6 +31,7 @@ public enum ConfigKey {
     COMPRESSION("Compression", Section.INTERFACE, Kind.SCALAR, "Compression = lz4"),
     MAC_AGE_TIME("MacAgeTime", Section.INTERFACE, Kind.SCALAR, "MacAgeTime = 300"),
     MAC_LIMIT("MacLimit", Section.INTERFACE, Kind.SCALAR, "MacLimit = 1024"),
+    USER("User", Section.INTERFACE, Kind.SCALAR, "User = nobody"),
 
     PUBLIC_KEY("PublicKey", Section.PEER, Kind.SCALAR, "PublicKey = <the peer's 'wg pubkey' output>"),
     PRESHARED_KEY("PresharedKey", Section.PEER, Kind.SCALAR, "PresharedKey = <output of 'wg genpsk'>"),

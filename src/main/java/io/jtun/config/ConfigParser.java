@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -51,6 +52,10 @@ public final class ConfigParser {
 
     /** wg-quick's rule for interface names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
+    /** A DNS server address: IPv4, or IPv6 with an optional zone (wg-quick's test, tightened). */
+    private static final Pattern DNS_SERVER = Pattern.compile("[0-9.]+|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[\\w.-]+)?");
+    /** What may be (part of) a key in a line: base64 characters, then any '=' padding. */
+    private static final Pattern BASE64_RUN = Pattern.compile("([A-Za-z0-9+/]{8,})=*");
     private static final String NAME_RULE = "1 to 15 characters from letters, digits and _ = + . -";
 
     private ConfigParser() {
@@ -185,6 +190,8 @@ public final class ConfigParser {
         private Section section;
         private PeerBuilder peer;
         private boolean anySetting;
+        /** The line being read, without its comment. */
+        private String content = "";
 
         private int interfaceLine;
         private final Map<String, Integer> lines = new LinkedHashMap<>();
@@ -206,6 +213,7 @@ public final class ConfigParser {
         private Compression compression = Compression.NONE;
         private int macAgeSeconds = Layer2.DEFAULT_MAC_AGE_SECONDS;
         private int macLimit = Layer2.DEFAULT_MAC_LIMIT;
+        private Optional<String> user = Optional.empty();
         private final List<PeerBuilder> peers = new ArrayList<>();
         /** Every AllowedIPs network seen so far → where: {line, line of its [Peer] header}. */
         private final Map<IpPrefix, int[]> routed = new HashMap<>();
@@ -234,17 +242,46 @@ public final class ConfigParser {
             }
             return new InterfaceConfig(source, name, addresses, listenPort, mtu, encryption, mode, encapsulation,
                     privateKey, fwMark, dns, table, hooks, saveConfig, disabledOffloads,
-                    new Layer2(hub, compression, macAgeSeconds, macLimit), peerConfigs, lines,
+                    new Layer2(hub, compression, macAgeSeconds, macLimit), user, peerConfigs, lines,
                     interfaceLine);
         }
 
         private JtunException error(int line, String message) {
-            return new JtunException(ExitCode.USAGE, source + ":" + line + ": " + message);
+            return new JtunException(ExitCode.USAGE, source + ":" + line + ": " + withoutSecrets(message));
+        }
+
+        /**
+         * The message without the secrets of the line being read: whatever follows "PrivateKey"
+         * or "PresharedKey" on it may be a key, wherever the name stands. Messages quote the text
+         * they complain about, and a line can hold a key where no key belongs: "[Interface
+         * PrivateKey = ..." with the ']' forgotten, "PrivateKey<key>" without " = ", "PublicKey =
+         * PresharedKey = ..." from two lines run together (fuzzing found each of these quoted).
+         * A key is a run of base64 characters, and no message cuts one, so every such run of 8 or
+         * more after the name is hidden, with its '=' padding if the message shows it.
+         */
+        private String withoutSecrets(String message) {
+            String lower = content.toLowerCase(Locale.ROOT);
+            int name = -1;
+            for (ConfigKey secret : List.of(ConfigKey.PRIVATE_KEY, ConfigKey.PRESHARED_KEY)) {
+                int at = lower.indexOf(secret.keyName().toLowerCase(Locale.ROOT));
+                if (at >= 0 && (name < 0 || at < name)) {
+                    name = at + secret.keyName().length();
+                }
+            }
+            if (name < 0) {
+                return message;
+            }
+            String shown = message;
+            Matcher run = BASE64_RUN.matcher(content.substring(name));
+            while (run.find()) {
+                shown = shown.replace(run.group(), Secret.HIDDEN).replace(run.group(1), Secret.HIDDEN);
+            }
+            return shown;
         }
 
         private void line(int number, String raw) {
             int hash = raw.indexOf('#');
-            String content = (hash < 0 ? raw : raw.substring(0, hash)).strip();
+            content = (hash < 0 ? raw : raw.substring(0, hash)).strip();
             if (content.isEmpty()) {
                 return;
             }
@@ -385,7 +422,7 @@ public final class ConfigParser {
                 case DNS -> {
                     for (String entry : value.split("[,\\s]+")) {
                         if (!entry.isEmpty()) {
-                            dns.add(entry);
+                            dns.add(dnsEntry(number, entry));
                         }
                     }
                 }
@@ -417,6 +454,13 @@ public final class ConfigParser {
                         "use seconds from 1 to 1000000 (300, a Linux bridge's default, suits most networks)");
                 case MAC_LIMIT -> macLimit = (int) number(number, key, value, 1, 1_000_000, false,
                         "use a count from 1 to 1000000 (the default is " + Layer2.DEFAULT_MAC_LIMIT + ")");
+                case USER -> {
+                    if (!value.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?")) {
+                        throw error(number, "User '" + value + "' is not a user name or id: write one account, e.g."
+                                + " User = nobody");
+                    }
+                    user = Optional.of(value);
+                }
                 case ENCAPSULATION -> encapsulation = choice(number, key, value,
                         Map.of("udp", Encapsulation.UDP, "ipip", Encapsulation.IPIP),
                         "use udp (the default) or ipip (IP-in-IP)");
@@ -526,6 +570,31 @@ public final class ConfigParser {
             } catch (JtunException e) {
                 return null;
             }
+        }
+
+        /**
+         * A DNS entry as wg-quick takes it: a server address, or else a search domain, which must
+         * then look like one. Anything else went wrong in the file (two lines run together, as in
+         * "DNS = 10.0.0.53 PrivateKey = ...", which fuzzing found) and must not reach resolvconf,
+         * whose files everyone can read.
+         */
+        private String dnsEntry(int number, String entry) {
+            if (DNS_SERVER.matcher(entry).matches() || isDomainName(entry)) {
+                return entry;
+            }
+            throw error(number, "DNS '" + entry + "' is neither a server address nor a search domain: write e.g. "
+                    + "DNS = 10.0.0.53, fd00::53, example.internal");
+        }
+
+        /** Labels of letters (any script), digits, '-' and '_', joined by dots; a final dot is allowed. */
+        private static boolean isDomainName(String text) {
+            String name = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+            for (String label : name.split("\\.", -1)) {
+                if (label.isEmpty() || !label.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void address(int number, String entry) {

@@ -31,6 +31,7 @@ final class ConfigValidator {
         validator.mtu();
         validator.endpoints();
         validator.layer2();
+        validator.user();
     }
 
     private JtunException error(int line, String message) {
@@ -158,5 +159,32 @@ final class ConfigValidator {
                     + "encrypted layer-2 message has a flag for compressed frames (plain tunnels carry frames "
                     + "unchanged); remove Compression, or use Encryption = wireguard");
         }
+    }
+
+    /**
+     * After dropping root the daemon cannot undo anything itself: the device's removal takes its
+     * addresses and routes along, and {@code jtun down} (root) undoes the policy rules and DNS the
+     * daemon recorded before the drop. The down hooks are the user's commands and would run
+     * without root: refused rather than run so.
+     */
+    private void user() {
+        if (config.user().isEmpty()) {
+            return;
+        }
+        boolean inFile = config.lines().containsKey(ConfigKey.USER.keyName());
+        String user = inFile ? "User" : "--user";
+        for (Hook hook : new Hook[] {Hook.PRE_DOWN, Hook.POST_DOWN}) {
+            if (config.hooks().containsKey(hook)) {
+                ConfigKey key = hook.key();
+                throw userError(inFile, user + " cannot go with " + key.keyName() + " (line " + config.line(key)
+                        + "): the hook runs when the interface goes down, and with " + user + " the daemon no longer"
+                        + " has root then: remove one of the two");
+            }
+        }
+    }
+
+    private JtunException userError(boolean inFile, String message) {
+        return inFile ? error(config.line(ConfigKey.USER), message)
+                : new JtunException(ExitCode.USAGE, config.source() + ": " + message);
     }
 }

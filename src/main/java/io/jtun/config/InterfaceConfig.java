@@ -35,6 +35,7 @@ import java.util.Set;
  * @param saveConfig wg-quick's SaveConfig
  * @param disabledOffloads the data-path offloads DisableOffload switches off (none by default)
  * @param layer2 the switch settings of a {@code Mode = tap} interface ({@link Layer2#DEFAULTS} otherwise)
+ * @param user the account the daemon drops root for once the interface is set up; empty: stays root
  * @param peers the {@code [Peer]} sections in file order
  * @param lines canonical key name (e.g. "ListenPort") → the line that sets it in {@code [Interface]};
  *     for keys that may repeat (Address, DNS, the hooks), the first such line
@@ -43,8 +44,8 @@ import java.util.Set;
 public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses, OptionalInt listenPort,
         OptionalInt mtu, Encryption encryption, TunMode mode, Encapsulation encapsulation, Optional<Secret> privateKey,
         OptionalInt fwMark, List<String> dns, Optional<String> table, Map<Hook, List<String>> hooks, boolean saveConfig,
-        Set<DataPathOffload> disabledOffloads, Layer2 layer2, List<PeerConfig> peers, Map<String, Integer> lines,
-        int line) {
+        Set<DataPathOffload> disabledOffloads, Layer2 layer2, Optional<String> user, List<PeerConfig> peers,
+        Map<String, Integer> lines, int line) {
 
     public InterfaceConfig {
         Objects.requireNonNull(source, "source");
@@ -58,6 +59,7 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
         Objects.requireNonNull(privateKey, "privateKey");
         Objects.requireNonNull(fwMark, "fwMark");
         dns = List.copyOf(dns);
+        Objects.requireNonNull(user, "user");
         Objects.requireNonNull(table, "table");
         EnumMap<Hook, List<String>> hookCopy = new EnumMap<>(Hook.class);
         hooks.forEach((hook, commands) -> {
@@ -73,7 +75,6 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
         lines = Map.copyOf(lines);
     }
 
-    /** The commands of one hook in file order; empty when it is not set. */
     /**
      * An interface with nothing configured yet, as {@code wireguard-go IFACE} starts: WireGuard,
      * TUN, UDP on any port, no key, no peers. The {@code wg} tool configures it afterwards.
@@ -81,10 +82,11 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
     public static InterfaceConfig blank(String name) {
         return new InterfaceConfig(Path.of("(" + name + ": configured through the wg tool)"), name, List.of(),
                 OptionalInt.empty(), OptionalInt.empty(), Encryption.WIREGUARD, TunMode.TUN, Encapsulation.UDP,
-                Optional.empty(), OptionalInt.empty(), List.of(), Optional.empty(), Map.of(), false, Set.of(), Layer2.DEFAULTS, List.of(), Map.of(),
-                0);
+                Optional.empty(), OptionalInt.empty(), List.of(), Optional.empty(), Map.of(), false, Set.of(), Layer2.DEFAULTS,
+                Optional.empty(), List.of(), Map.of(), 0);
     }
 
+    /** The commands of one hook in file order; empty when it is not set. */
     public List<String> hook(Hook hook) {
         return hooks.getOrDefault(hook, List.of());
     }
@@ -114,6 +116,27 @@ public record InterfaceConfig(Path source, String name, List<IpPrefix> addresses
     }
 
     /** Spelled out so the private key can never appear, whatever its type prints. */
+    /**
+     * This configuration with {@code user} (jtun up --user) in place of the file's User, checked
+     * as the file's would be.
+     */
+    public InterfaceConfig withUser(String user) {
+        InterfaceConfig changed = new InterfaceConfig(source, name, addresses, listenPort, mtu, encryption, mode,
+                encapsulation, privateKey, fwMark, dns, table, hooks, saveConfig, disabledOffloads, layer2,
+                Optional.of(user), peers, lines, line);
+        ConfigValidator.validate(changed);
+        return changed;
+    }
+
+    /**
+     * Zeroes the private and preshared keys once they have been handed to the device, which keeps
+     * its own copies: a key replaced later (reload, {@code wg set}) then survives nowhere.
+     */
+    public void destroySecrets() {
+        privateKey.ifPresent(Secret::destroy);
+        peers.forEach(peer -> peer.presharedKey().ifPresent(Secret::destroy));
+    }
+
     @Override
     public String toString() {
         return "InterfaceConfig[source=" + source + ", name=" + name + ", addresses=" + addresses + ", listenPort="

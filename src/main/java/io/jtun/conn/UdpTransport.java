@@ -176,7 +176,8 @@ public final class UdpTransport implements Transport {
             Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_MARK, mark);
         } catch (io.jtun.sys.SysException e) {
             throw new io.jtun.JtunException(e.exitCode(), "cannot set FwMark " + Integer.toUnsignedString(mark)
-                    + " on the UDP socket: " + e.getMessage() + " (needs CAP_NET_ADMIN)", e);
+                    + " on the UDP socket: " + e.getMessage() + " (needs CAP_NET_ADMIN)"
+                    + io.jtun.sys.Privileges.hint(), e);
         }
     }
 

@@ -27,8 +27,14 @@ public final class ControlClient {
             return request(path, command);
         } catch (IOException e) {
             throw new JtunException(ExitCode.NOT_FOUND, iface + " is not running (" + path + " does not answer: "
-                    + e.getMessage() + "); the socket is left from a killed daemon, start it again with jtun up " + iface);
+                    + e.getMessage() + "; its daemon was killed): jtun down " + iface + " removes what it left, jtun up"
+                    + " starts it again");
         }
+    }
+
+    /** True when a daemon of {@code iface} answers on its control socket. */
+    public static boolean answers(String iface) {
+        return isAlive(RuntimeDir.socket(iface));
     }
 
     static boolean isAlive(Path path) {

@@ -19,7 +19,9 @@ import java.util.function.Function;
  * is served on its own virtual thread with plain blocking JDK channels.
  */
 public final class ControlServer implements AutoCloseable {
-    private static final int MAX_REQUEST = 4096;
+    /** Commands are short, but a reload carries a whole configuration file (10,000 peers: ~2 MB). */
+    private static final int MAX_REQUEST = 16 << 20;
+    private static final int FIRST_READ = 4096;
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -70,10 +72,16 @@ public final class ControlServer implements AutoCloseable {
 
     private static void serve(SocketChannel client, Function<String, String> handler) {
         try (client) {
-            ByteBuffer request = ByteBuffer.allocate(MAX_REQUEST);
-            while (request.hasRemaining() && client.read(request) > 0) {
+            ByteBuffer request = ByteBuffer.allocate(FIRST_READ);
+            while (client.read(request) > 0) {
                 if (request.get(request.position() - 1) == '\n') {
                     break;
+                }
+                if (!request.hasRemaining()) {
+                    if (request.capacity() == MAX_REQUEST) {
+                        break; // cut off: the handler refuses what it cannot parse
+                    }
+                    request = ByteBuffer.allocate(Math.min(MAX_REQUEST, request.capacity() * 4)).put(request.flip());
                 }
             }
             String command = new String(request.array(), 0, request.position(), StandardCharsets.UTF_8).trim();

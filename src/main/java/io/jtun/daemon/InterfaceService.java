@@ -1,5 +1,6 @@
 package io.jtun.daemon;
 
+import io.jtun.ExitCode;
 import io.jtun.JtunException;
 import io.jtun.config.ConfigKey;
 import io.jtun.config.ConfigParser;
@@ -9,14 +10,19 @@ import io.jtun.device.Tunnel;
 import io.jtun.log.Log;
 import io.jtun.metrics.MetricsServer;
 import io.jtun.netlink.Rtnetlink;
+import io.jtun.sys.Privileges;
+import io.jtun.sys.UserAccount;
 import io.jtun.uapi.UapiServer;
 import io.jtun.wgquick.HookRunner;
 import io.jtun.wgquick.WgQuick;
 import io.jtun.wgquick.WgQuickState;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * One interface run as a service in this process: the tunnel, its control socket, the wg tool's
@@ -32,7 +38,11 @@ public final class InterfaceService {
     /** wireguard-go's MTU for a new device; wg-quick sets its own afterwards. */
     private static final int USERSPACE_DEFAULT_MTU = 1420;
 
+    /** The control command that carries a configuration file's text, base64-encoded, to apply. */
+    public static final String RELOAD_TEXT = "reload-text ";
+
     private final InterfaceConfig config;
+    private UserAccount user;
     private final Path configFile;
     private volatile Tunnel tunnel;
     private InetSocketAddress metricsAddress;
@@ -45,6 +55,15 @@ public final class InterfaceService {
     }
 
     /** {@code jtun up FILE}. */
+    /**
+     * Drops root for {@code account} once the interface is set up (User = / --user). Every
+     * privileged step is behind it by then; later changes that need root fail, saying why.
+     */
+    public InterfaceService runningAs(UserAccount account) {
+        this.user = account;
+        return this;
+    }
+
     public static InterfaceService fromFile(InterfaceConfig config, Path file) {
         return new InterfaceService(config, file);
     }
@@ -71,7 +90,22 @@ public final class InterfaceService {
         Path pidFile = RuntimeDir.pidFile(config.name());
         try (ControlServer control = ControlServer.listen(RuntimeDir.socket(config.name()), config.name(),
                 this::handle)) {
-            tunnel = Tunnel.open(config);
+            // Holding the control socket proves no daemon of this interface runs here: a record
+            // of rules is a killed predecessor's, which must go before this one adds its own.
+            try {
+                List<String> leftovers = DeadDaemonCleanup.undoRecorded(config.name());
+                if (!leftovers.isEmpty()) {
+                    Log.warning(config.name() + ": the previous daemon of " + config.name() + " was killed without"
+                            + " cleaning up; removed what it left: " + String.join("; ", leftovers));
+                }
+            } catch (JtunException e) {
+                Log.warning(config.name() + ": cleaning up after the previous daemon: " + e.getMessage());
+            }
+            try {
+                tunnel = Tunnel.open(config);
+            } finally {
+                config.destroySecrets(); // the device holds its own copies from here on
+            }
             UapiServer uapiServer = null;
             MetricsServer metrics = null;
             WgQuickState linkState = null;
@@ -88,6 +122,7 @@ public final class InterfaceService {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         linkState = wgQuick.up(config, tunnel.name(), netlink, HookRunner.bash(), tunnel::setFwMark);
                     }
+                    DeadDaemonCleanup.record(config.name(), linkState);
                 } else {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         netlink.setMtu(tunnel.name(), USERSPACE_DEFAULT_MTU);
@@ -102,6 +137,10 @@ public final class InterfaceService {
                     Log.info(tunnel.name() + ": metrics at " + metrics.url());
                 }
                 writePid(pidFile);
+                if (user != null) {
+                    Privileges.dropTo(user);
+                    Log.info(tunnel.name() + ": set up; running as user " + user + " from now on");
+                }
                 Log.info(tunnel.name() + ": up, " + tunnel.config().mode().name().toLowerCase() + " over "
                         + tunnel.config().encapsulation().name().toLowerCase()
                         + (tunnel.listenPort() != 0 ? ", listening on UDP port " + tunnel.listenPort() : "")
@@ -112,9 +151,15 @@ public final class InterfaceService {
                     Log.error(tunnel.name() + ": stopped after a failure: " + tunnel.failure());
                 }
             } finally {
-                if (linkState != null) {
+                if (linkState != null && Privileges.droppedTo() != null) {
+                    // Without root nothing can be undone here. Removing the device takes its
+                    // addresses and routes; the rules and DNS recorded before the drop are
+                    // undone by jtun down (root) once this process has gone, or by the next up.
+                    Log.info(config.name() + ": addresses and routes go with the device; jtun down removes the rest");
+                } else if (linkState != null) {
                     try (Rtnetlink netlink = Rtnetlink.open()) {
                         wgQuick.down(config, linkState, netlink, HookRunner.bash());
+                        DeadDaemonCleanup.forget(config.name());
                     } catch (RuntimeException e) {
                         Log.error(config.name() + ": undoing the link setup: " + e.getMessage());
                     }
@@ -167,18 +212,36 @@ public final class InterfaceService {
      * peers that stay keep their sessions. Safe from signal handlers (SIGHUP).
      */
     public String reload() {
+        return reload(null);
+    }
+
+    /** {@link #reload()} with the file's text read by the caller, or null to read the file here. */
+    private String reload(String text) {
         Tunnel running = tunnel;
         if (configFile == null || running == null) {
             return "nothing to reload: " + config.name() + " was not started from a configuration file";
         }
+        InterfaceConfig fresh = null;
         try {
-            InterfaceConfig fresh = ConfigParser.parse(configFile);
+            fresh = text == null ? ConfigParser.parse(configFile)
+                    : ConfigParser.parse(text, configFile, config.name());
             String summary = ConfigSync.apply(running, uapi, fresh);
             Log.info(config.name() + ": reloaded " + configFile + ": " + summary);
             return summary;
         } catch (JtunException e) {
-            Log.error(config.name() + ": reload of " + configFile + " failed, nothing changed: " + e.getMessage());
-            throw e;
+            JtunException reported = e;
+            if (text == null && Privileges.droppedTo() != null && e.exitCode() == ExitCode.NO_PERMISSION) {
+                reported = new JtunException(e.exitCode(), "cannot read " + configFile + " as user "
+                        + Privileges.droppedTo().name() + " (User =): run jtun syncconf " + config.name()
+                        + ", which reads it as root and hands it over", e);
+            }
+            Log.error(config.name() + ": reload of " + configFile + " failed, nothing changed: "
+                    + reported.getMessage());
+            throw reported;
+        } finally {
+            if (fresh != null) {
+                fresh.destroySecrets(); // applied (copied) or refused
+            }
         }
     }
 
@@ -193,8 +256,22 @@ public final class InterfaceService {
             }
             case "reload" -> "ok " + reload() + "\n";
             case "" -> "";
-            default -> "error unknown command '" + command + "'\n";
+            case "source" -> configFile == null ? "error not started from a file\n" : "ok " + configFile + "\n";
+            default -> command.startsWith(RELOAD_TEXT) ? "ok " + reload(decode(command)) + "\n"
+                    : "error unknown command '" + command + "'\n";
         };
+    }
+
+    /**
+     * The file's text as {@code jtun syncconf} read it: a daemon that dropped root (User =) can
+     * no longer read a file only root may read, which is how a file with a private key should be.
+     */
+    private static String decode(String command) {
+        try {
+            return new String(Base64.getDecoder().decode(command.substring(RELOAD_TEXT.length())), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new JtunException(ExitCode.USAGE, "reload-text carries base64: " + e.getMessage());
+        }
     }
 
     private static void writePid(Path pidFile) {

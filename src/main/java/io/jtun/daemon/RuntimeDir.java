@@ -75,8 +75,36 @@ public final class RuntimeDir {
         return path().resolve(iface + ".pid");
     }
 
+    /** What the daemon must undo should it die without cleaning up: see {@link DeadDaemonCleanup}. */
+    static Path undoFile(String iface) {
+        return path().resolve(iface + ".undo");
+    }
+
     public static Path logFile(String iface) {
         return path().resolve(iface + ".log");
+    }
+
+    /** The pid the interface's daemon wrote, or -1 when there is no (readable) pid file. */
+    public static long readPid(String iface) {
+        try {
+            return Long.parseLong(Files.readString(pidFile(iface)).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * After a daemon that ran without root (User =) has exited: removes the socket, pid file and
+     * log it could not remove itself, since they live in root's directory.
+     */
+    public static void removeAfterUnprivilegedDaemon(String iface) {
+        try {
+            Files.deleteIfExists(socket(iface));
+            Files.deleteIfExists(pidFile(iface));
+        } catch (IOException e) {
+            // best effort: a stale socket is detected and replaced on the next start
+        }
+        removeLeftovers(iface);
     }
 
     /** Deletes the interface's log, and the namespace's directory once it holds nothing else. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.ToLongFunction;
 
 /** A running tunnel's counters as Prometheus samples, read at scrape time. */
 final class TunnelMetrics implements MetricsSource {
@@ -33,17 +34,17 @@ final class TunnelMetrics implements MetricsSource {
             OptionalLong handshake = wireGuard == null ? OptionalLong.empty() : wireGuard.lastHandshakeEpochNanos(peer);
             peers.add(new PeerSample(tunnel.name(), peer.label(), c.rxBytes(), c.txBytes(), c.rxPackets(),
                     c.txPackets(), handshake.isPresent() ? OptionalLong.of(handshake.getAsLong() / NANOS_PER_SECOND)
-                            : OptionalLong.empty(), drops(c), wireGuard == null ? 0 : wireGuard.handshakeAttempts(peer),
+                            : OptionalLong.empty(), drops(c::drops), wireGuard == null ? 0 : wireGuard.handshakeAttempts(peer),
                     wireGuard == null ? 0 : wireGuard.handshakeFailures(peer)));
         }
-        return List.of(new InterfaceSample(tunnel.name(), drops(tunnel.counters()), peers,
+        return List.of(new InterfaceSample(tunnel.name(), drops(tunnel::drops), peers,
                 wireGuard == null ? 0 : wireGuard.cookieRepliesSent()));
     }
 
-    private static Map<String, Long> drops(TrafficCounters counters) {
+    private static Map<String, Long> drops(ToLongFunction<DropReason> counts) {
         Map<String, Long> drops = new LinkedHashMap<>();
         for (DropReason reason : DropReason.values()) {
-            drops.put(reason.label(), counters.drops(reason));
+            drops.put(reason.label(), counts.applyAsLong(reason));
         }
         return drops;
     }

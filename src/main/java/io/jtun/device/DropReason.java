@@ -6,7 +6,11 @@ public enum DropReason {
     NO_ROUTE("no route"),
     /** Outbound: the peer has no endpoint yet (it has not sent us anything). */
     NO_ENDPOINT("no endpoint"),
-    /** Outbound: the underlay refused the datagram (unreachable, too big, ...). */
+    /**
+     * Outbound: the underlay refused the datagram (unreachable, too big, ...). Charged to the
+     * interface (see {@link Tunnel#drops}): the socket does not know the peer, whose sent counts
+     * include the datagram.
+     */
     SEND_FAILED("send failed"),
     /**
      * WireGuard outbound: with its header, padding and tag the packet would not fit in a UDP

@@ -34,9 +34,15 @@ import java.lang.foreign.MemorySegment;
 final class InboundLoop implements Runnable {
     private static final int IDLE_POLL_MILLIS = 1000;
     /** Room in front of every datagram for the vnet header a device write may need. */
-    private static final int HEADROOM = 16;
+    static final int HEADROOM = 16;
 
-    private final TunQueue queue;
+    /** Where accepted packets go: the device's queue ({@link TunQueue#write}); a test's recorder. */
+    interface DeviceWriter {
+        /** @return false if the device's queue is full right now */
+        boolean write(MemorySegment data, long offset, int length);
+    }
+
+    private final DeviceWriter device;
     private final LoopContext context;
     /** This thread's last AllowedIPs answers for source checks (a flow's packets share a source). */
     private final AllowedIps.LookupCache<Peer> sourceCache = new AllowedIps.LookupCache<>();
@@ -53,8 +59,8 @@ final class InboundLoop implements Runnable {
     /** The time of the current received batch (MAC learning and aging need no finer). */
     private long now;
 
-    InboundLoop(TunQueue queue, LoopContext context) {
-        this.queue = queue;
+    InboundLoop(DeviceWriter device, LoopContext context) {
+        this.device = device;
         this.context = context;
     }
 
@@ -62,10 +68,7 @@ final class InboundLoop implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             PacketBatch batch = new PacketBatch(arena, context.batchSize(), Tunnel.SLOT_SIZE);
-            coalescer = context.coalesce() ? new TcpCoalescer<>(arena, this::writeToDevice) : null;
-            if (context.frameSwitch() != null) {
-                prepareSwitching(arena);
-            }
+            prepare(arena);
             Transport transport = null;
             PollSet pollSet = null;
             while (context.lifecycle().running()) {
@@ -81,27 +84,45 @@ final class InboundLoop implements Runnable {
                 }
                 int count = transport.receive(batch);
                 if (count == 0) {
+                    context.codec().forgetKeys();
                     // Bounded, so a replaced transport (new listen port) is picked up promptly.
                     pollSet.poll(IDLE_POLL_MILLIS);
                     continue;
                 }
-                now = System.nanoTime();
-                for (int i = 0; i < count; i++) {
-                    if (batch.segmentSize(i) == 0) {
-                        deliver(batch, i);
-                    } else {
-                        deliverTrain(batch, i);
-                    }
-                }
-                if (coalescer != null) {
-                    coalescer.flush();
-                }
-                if (forwardBatch != null && forwardBatch.count() > 0) {
-                    context.sendAll(forwardBatch, blocked);
-                }
+                deliverBatch(batch, count, System.nanoTime());
             }
         } catch (RuntimeException e) {
             context.lifecycle().failed("inbound", e);
+        }
+    }
+
+    /** Allocates what the loop works with (GRO and switching buffers), for the arena's lifetime. */
+    void prepare(Arena arena) {
+        coalescer = context.coalesce() ? new TcpCoalescer<>(arena, this::writeToDevice) : null;
+        if (context.frameSwitch() != null) {
+            prepareSwitching(arena);
+        }
+    }
+
+    /**
+     * Opens and delivers the {@code count} datagrams a receive put in the batch (every slot's offset
+     * leaving {@link #HEADROOM}), received at {@code now}: all of the loop but the socket, which is
+     * how the fuzz target drives it.
+     */
+    void deliverBatch(PacketBatch batch, int count, long now) {
+        this.now = now;
+        for (int i = 0; i < count; i++) {
+            if (batch.segmentSize(i) == 0) {
+                deliver(batch, i);
+            } else {
+                deliverTrain(batch, i);
+            }
+        }
+        if (coalescer != null) {
+            coalescer.flush();
+        }
+        if (forwardBatch != null && forwardBatch.count() > 0) {
+            context.sendAll(forwardBatch, blocked);
         }
     }
 
@@ -210,7 +231,7 @@ final class InboundLoop implements Runnable {
     /** One device write carrying {@code packets} of the peer's packets ({@code bytes} in all). */
     private void writeToDevice(MemorySegment data, long offset, int length, Peer peer, int packets, int bytes) {
         try {
-            if (queue.write(data, offset, length)) {
+            if (device.write(data, offset, length)) {
                 peer.counters().received(packets, bytes);
                 return;
             }

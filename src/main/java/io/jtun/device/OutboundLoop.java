@@ -70,6 +70,7 @@ final class OutboundLoop implements Runnable {
             while (context.lifecycle().running()) {
                 int read = frames != null ? fillFrames(batch) : fill(batch);
                 if (read == 0) {
+                    context.codec().forgetKeys();
                     idle.poll(-1);
                     continue;
                 }

@@ -14,6 +14,13 @@ public interface PacketCodec {
      */
     int headroom();
 
+    /**
+     * The calling thread has nothing to do and is about to sleep: it drops the per-thread copies
+     * of session keys its cipher keeps between packets, so a key outlives its session only while
+     * packets flow. Cheap when nothing is held.
+     */
+    default void forgetKeys() {
+    }
 
     /**
      * Outbound: slot {@code slot} holds an inner packet for {@code peer} at offset

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /** What {@code jtun show} prints for one interface, in the spirit of {@code wg show}. */
@@ -54,7 +55,7 @@ public final class StatusReport {
             macs = macsByPort(frameSwitch);
             appendSwitch(out, frameSwitch, tunnel.config().layer2().compression() != Compression.NONE, macs);
         }
-        appendDrops(out, tunnel.counters());
+        appendDrops(out, tunnel::drops);
         if (wireGuard != null) {
             appendHandshakeLoad(out, wireGuard);
         }
@@ -90,7 +91,7 @@ public final class StatusReport {
             out.append("  transfer: ").append(size(c.rxBytes())).append(" received (").append(c.rxPackets())
                     .append(" packets), ").append(size(c.txBytes())).append(" sent (").append(c.txPackets())
                     .append(" packets)\n");
-            appendDrops(out, c);
+            appendDrops(out, c::drops);
             if (wireGuard != null && wireGuard.persistentKeepalive(peer) > 0) {
                 out.append("  persistent keepalive: every ").append(ago(wireGuard.persistentKeepalive(peer)).replace(" ago", ""))
                         .append('\n');
@@ -160,18 +161,17 @@ public final class StatusReport {
         return text.append(" ago").toString();
     }
 
-    private static void appendDrops(StringBuilder out, TrafficCounters counters) {
-        if (counters.totalDrops() == 0) {
-            return;
-        }
+    private static void appendDrops(StringBuilder out, ToLongFunction<DropReason> counts) {
         StringBuilder drops = new StringBuilder();
         for (DropReason reason : DropReason.values()) {
-            long n = counters.drops(reason);
+            long n = counts.applyAsLong(reason);
             if (n > 0) {
                 drops.append(drops.isEmpty() ? "" : ", ").append(n).append(' ').append(reason.label());
             }
         }
-        out.append("  dropped: ").append(drops).append('\n');
+        if (!drops.isEmpty()) {
+            out.append("  dropped: ").append(drops).append('\n');
+        }
     }
 
     private static String join(List<IpPrefix> prefixes) {

@@ -63,12 +63,4 @@ public final class TrafficCounters {
     public long drops(DropReason reason) {
         return drops[reason.ordinal()].sum();
     }
-
-    public long totalDrops() {
-        long total = 0;
-        for (LongAdder drop : drops) {
-            total += drop.sum();
-        }
-        return total;
-    }
 }

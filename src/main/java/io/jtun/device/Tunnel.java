@@ -310,7 +310,7 @@ public final class Tunnel implements AutoCloseable {
                     .start(new OutboundLoop(device.queue(i), context)));
         }
         threads.add(Thread.ofPlatform().name(device.name() + "-in").daemon()
-                .start(new InboundLoop(device.queue(0), context)));
+                .start(new InboundLoop(device.queue(0)::write, context)));
     }
 
     // ---- run-time configuration (wg set, syncconf) ----
@@ -332,6 +332,9 @@ public final class Tunnel implements AutoCloseable {
     }
 
     public synchronized void setFwMark(int mark) {
+        if (mark == fwMark) {
+            return; // unchanged (a reload sets every key): no privileged call, as wireguard-go
+        }
         if (underlay.get() instanceof UdpTransport udp) {
             udp.setFwMark(mark);
         }
@@ -375,6 +378,16 @@ public final class Tunnel implements AutoCloseable {
 
     public TrafficCounters counters() {
         return counters;
+    }
+
+    /**
+     * The packets the interface dropped for {@code reason} that are charged to no peer. The
+     * underlay counts the datagrams it could not send (unreachable while the link is down, too big,
+     * refused by a firewall) without knowing their peer: those are the interface's "send failed".
+     */
+    public long drops(DropReason reason) {
+        long dropped = counters.drops(reason);
+        return reason == DropReason.SEND_FAILED ? dropped + underlay.get().counters().sendErrors() : dropped;
     }
 
     public Transport transport() {

@@ -67,6 +67,7 @@ import io.jtun.ExitCode;
 import io.jtun.JtunException;
 import io.jtun.sys.Errno;
 import io.jtun.sys.Libc;
+import io.jtun.sys.Privileges;
 import io.jtun.sys.SysException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -802,7 +803,7 @@ public final class Rtnetlink implements NetworkControl, AutoCloseable {
     private static JtunException ruleFailed(String action, RouteRule rule, NetlinkError e) {
         return switch (e.errno()) {
             case Errno.EPERM, Errno.EACCES -> new JtunException(ExitCode.NO_PERMISSION,
-                    "changing the routing rules" + NEEDS_CAP_NET_ADMIN, e);
+                    "changing the routing rules" + NEEDS_CAP_NET_ADMIN + Privileges.hint(), e);
             case Errno.EAFNOSUPPORT -> new JtunException(ExitCode.FAILURE, action + " failed: this kernel has no "
                     + (rule.isIpv6() ? "IPv6" : "IPv4") + " policy routing (CONFIG_"
                     + (rule.isIpv6() ? "IPV6" : "IP") + "_MULTIPLE_TABLES)" + kernelSays(e), e);
@@ -818,7 +819,7 @@ public final class Rtnetlink implements NetworkControl, AutoCloseable {
     private static JtunException failed(String action, String ifname, NetlinkError e) {
         return switch (e.errno()) {
             case Errno.EPERM, Errno.EACCES -> new JtunException(ExitCode.NO_PERMISSION,
-                    "changing " + ifname + NEEDS_CAP_NET_ADMIN, e);
+                    "changing " + ifname + NEEDS_CAP_NET_ADMIN + Privileges.hint(), e);
             case Errno.ENODEV -> new JtunException(ExitCode.NOT_FOUND, action + " failed: network interface "
                     + ifname + " has gone (deleted, or the program that owned it exited); create it again", e);
             default -> new JtunException(e.exitCode(), action + " failed: " + e.describe(), e);

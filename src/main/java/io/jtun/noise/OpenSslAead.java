@@ -191,6 +191,34 @@ public final class OpenSslAead {
     }
 
     /**
+     * Overwrites both contexts' key schedules with an all-zero key, so no session key stays in
+     * this thread's libcrypto state while it sleeps (the context would otherwise keep the last
+     * key until the next packet, however long after its session retired). The next packet sets
+     * its key up in full.
+     */
+    public void forgetKeys() {
+        if (sealKey == null && openKey == null) {
+            return;
+        }
+        try {
+            keyScratch.fill((byte) 0);
+            check((int) FUNCTIONS.encryptInit.invokeExact(sealCtx.address(), cipher, 0L, keyAddress, 0L));
+            check((int) FUNCTIONS.decryptInit.invokeExact(openCtx.address(), cipher, 0L, keyAddress, 0L));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        sealKey = null;
+        openKey = null;
+    }
+
+    /** Whether a context still holds a session key (for tests of {@link #forgetKeys}). */
+    boolean holdsKeys() {
+        return sealKey != null || openKey != null;
+    }
+
+    /**
      * Starts a packet: with a new key the cipher is set up in full; under the key the context
      * already holds only the nonce changes, which is what keeps libcrypto's per-packet cost low.
      */

@@ -42,7 +42,7 @@ public final class StaticIdentity {
 
     /** A copy of the private key, for the one place that must show it (the wg tool's get). */
     public Secret privateKey() {
-        return Secret.of(privateKey.clone());
+        return Secret.of(privateKey); // Secret.of copies
     }
 
     /** A copy of the public key. */

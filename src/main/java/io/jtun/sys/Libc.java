@@ -109,6 +109,17 @@ public final class Libc {
     private static final MethodHandle SENDMMSG = failing("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETEUID = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETUID = plain("getuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETGID = plain("getgid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETPWNAM = failing("getpwnam", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    private static final MethodHandle GETPWUID = failing("getpwuid", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle GETGROUPLIST = plain("getgrouplist",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+    // glibc's wrappers change the ids of every thread of the process (not only the caller's, as
+    // the raw system calls would), which is what a privilege drop needs.
+    private static final MethodHandle SETGROUPS = failing("setgroups", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SETGID = failing("setgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETUID = failing("setuid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle MMAP = failing("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
@@ -481,6 +492,116 @@ public final class Libc {
     public static int geteuid() {
         try {
             return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getuid() {
+        try {
+            return (int) GETUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getgid() {
+        try {
+            return (int) GETGID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The parts of a passwd entry jtun uses. */
+    public record Passwd(String name, int uid, int gid) {
+    }
+
+    /** The passwd entry of a user name (getpwnam(3), through NSS), or null when there is no such user. */
+    public static Passwd passwdByName(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = capture();
+            MemorySegment entry = (MemorySegment) GETPWNAM.invokeExact(capture, arena.allocateFrom(name));
+            return passwd(entry, "getpwnam", capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@link #passwdByName} for a numeric user id. */
+    public static Passwd passwdByUid(int uid) {
+        try {
+            MemorySegment capture = capture();
+            MemorySegment entry = (MemorySegment) GETPWUID.invokeExact(capture, uid);
+            return passwd(entry, "getpwuid", capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // struct passwd on 64-bit Linux: char *pw_name, char *pw_passwd, uid_t pw_uid, gid_t pw_gid, ...
+    private static final long PW_UID = 16;
+    private static final long PW_GID = 20;
+
+    private static Passwd passwd(MemorySegment entry, String call, MemorySegment capture) {
+        if (entry.address() == 0) {
+            int errno = lastErrno(capture);
+            // "Not found" is NULL with errno 0 (or one of these, depending on the NSS module).
+            if (errno == 0 || errno == Errno.ENOENT || errno == Errno.ESRCH || errno == Errno.EBADF
+                    || errno == Errno.EPERM) {
+                return null;
+            }
+            throw new SysException(call, errno);
+        }
+        MemorySegment pw = entry.reinterpret(PW_GID + Integer.BYTES);
+        String name = pw.get(ADDRESS, 0).reinterpret(Long.MAX_VALUE).getString(0);
+        return new Passwd(name, pw.get(JAVA_INT, PW_UID), pw.get(JAVA_INT, PW_GID));
+    }
+
+    /** getgrouplist(3): the groups {@code user} belongs to, {@code gid} included. */
+    public static int[] groupList(String user, int gid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cUser = arena.allocateFrom(user);
+            MemorySegment count = arena.allocate(JAVA_INT);
+            int room = 64;
+            while (true) {
+                MemorySegment groups = arena.allocate(JAVA_INT, room);
+                count.set(JAVA_INT, 0, room);
+                int result = (int) GETGROUPLIST.invokeExact(cUser, gid, groups, count);
+                int found = count.get(JAVA_INT, 0);
+                if (result != -1) {
+                    return groups.asSlice(0, (long) found * Integer.BYTES).toArray(JAVA_INT);
+                }
+                room = Math.max(room * 2, found); // too small: it told us how many there are
+            }
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void setgroups(int[] groups) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment list = arena.allocateFrom(JAVA_INT, groups);
+            MemorySegment capture = capture();
+            check("setgroups", (int) SETGROUPS.invokeExact(capture, (long) groups.length, list), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void setgid(int gid) {
+        try {
+            MemorySegment capture = capture();
+            check("setgid", (int) SETGID.invokeExact(capture, gid), capture);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void setuid(int uid) {
+        try {
+            MemorySegment capture = capture();
+            check("setuid", (int) SETUID.invokeExact(capture, uid), capture);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -20,4 +20,10 @@ public record DeviceState(Secret privateKey, int listenPort, int fwMark, List<Pe
             throw new IllegalArgumentException("listen port " + listenPort + " is not 0-65535");
         }
     }
+
+    /** Zeroes the copies of the keys made for the report, once it has been written. */
+    public void destroySecrets() {
+        Secret.destroyIfAny(privateKey);
+        peers.forEach(peer -> Secret.destroyIfAny(peer.presharedKey()));
+    }
 }

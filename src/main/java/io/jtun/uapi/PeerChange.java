@@ -67,7 +67,7 @@ public record PeerChange(Key publicKey, boolean remove, boolean updateOnly, Secr
 
     /** True when {@link #presharedKey()} is given and all zero: the peer gets no preshared key. */
     public boolean removesPresharedKey() {
-        return presharedKey != null && UapiProtocol.isZero(presharedKey);
+        return presharedKey != null && presharedKey.isZero();
     }
 
     /**

@@ -33,7 +33,13 @@ public record SetRequest(Secret privateKey, OptionalInt listenPort, OptionalInt 
 
     /** True when the request removes the device's private key (an all-zero key). */
     public boolean removesPrivateKey() {
-        return privateKey != null && UapiProtocol.isZero(privateKey);
+        return privateKey != null && privateKey.isZero();
+    }
+
+    /** Zeroes the keys the request carried, once it has been applied (the device keeps copies). */
+    public void destroySecrets() {
+        Secret.destroyIfAny(privateKey);
+        peers.forEach(peer -> Secret.destroyIfAny(peer.presharedKey()));
     }
 
     /** True when applying the request changes nothing ({@code set=1} followed by a blank line). */

@@ -8,6 +8,10 @@ package io.jtun.uapi;
  * <p>The server calls {@link #get()} and {@link #set} from its connection threads, never two
  * {@code set}s at once and never a {@code get} during a {@code set} (wireguard-go's IPC lock),
  * but the device must still guard its state against its own data-path threads.
+ *
+ * <p>Keys cross this interface as copies: the server destroys the Secrets of a {@link
+ * DeviceState} once it has written them, and those of a {@link SetRequest} once it is applied,
+ * so a device keeps copies of its own ({@link io.jtun.config.Secret#copy()}).
  */
 public interface UapiDevice {
 

@@ -15,6 +15,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 
 /**
@@ -330,24 +331,27 @@ public final class UapiProtocol {
         return or == 0;
     }
 
-    /** True for the all-zero key, which means "no key" for private and preshared keys. */
-    public static boolean isZero(Secret secret) {
-        byte[] bytes = secret.bytes();
-        try {
-            return allZero(bytes);
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
-    }
-
-    /** A value for a log message: at most 64 characters, control and non-ASCII shown as '?'. */
+    /**
+     * A value for a log message: at most 64 characters, control and non-ASCII shown as '?', and
+     * nothing from a secret key's name on: text that runs two lines together ("listen_port=1\0
+     * private_key=...", as fuzzing found quoted) may hold a key where a number belongs.
+     */
     static String quote(String value) {
+        String lower = value.toLowerCase(Locale.ROOT);
+        int secret = -1;
+        for (String name : List.of("private_key", "preshared_key")) {
+            int at = lower.indexOf(name);
+            if (at >= 0 && (secret < 0 || at < secret)) {
+                secret = at;
+            }
+        }
+        int shown = Math.min(secret < 0 ? value.length() : secret, 64);
         StringBuilder text = new StringBuilder("'");
-        for (int i = 0; i < value.length() && i < 64; i++) {
+        for (int i = 0; i < shown; i++) {
             char c = value.charAt(i);
             text.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
-        return text.append(value.length() > 64 ? "...'" : "'").toString();
+        return text.append(shown < value.length() ? "...'" : "'").toString();
     }
 
     // ---- addresses -----------------------------------------------------------------------------
@@ -557,7 +561,7 @@ public final class UapiProtocol {
      */
     public static String formatGet(DeviceState state) {
         StringBuilder out = new StringBuilder();
-        if (state.privateKey() != null && !isZero(state.privateKey())) {
+        if (state.privateKey() != null && !state.privateKey().isZero()) {
             key(out, "private_key", state.privateKey());
         }
         if (state.listenPort() != 0) {

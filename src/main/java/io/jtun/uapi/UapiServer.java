@@ -164,6 +164,18 @@ public final class UapiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the interface's UAPI socket if nobody answers on it any more (its daemon exited
+     * without the right to remove it); leaves anything else alone.
+     */
+    public static void removeStaleSocket(String iface) {
+        try {
+            removeStale(defaultSocket(iface));
+        } catch (JtunException e) {
+            // in use or not a socket: not ours to remove
+        }
+    }
+
     /** Refuses a path that answers or is not a socket; deletes a socket nobody answers on. */
     private static void removeStale(Path path) {
         int mode;
@@ -315,7 +327,12 @@ public final class UapiServer implements AutoCloseable {
     private String get() {
         ipcLock.readLock().lock();
         try {
-            return UapiProtocol.formatGet(device.get());
+            DeviceState state = device.get();
+            try {
+                return UapiProtocol.formatGet(state);
+            } finally {
+                state.destroySecrets(); // the copies made for this report; the text is a string
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the device failed to report its state to UAPI get", e);
             return UapiProtocol.errnoResponse(UapiProtocol.ENOANO);
@@ -381,6 +398,7 @@ public final class UapiServer implements AutoCloseable {
             return UapiProtocol.ENOANO;
         } finally {
             ipcLock.writeLock().unlock();
+            request.destroySecrets(); // the device copied what it keeps
         }
     }
 

@@ -5,10 +5,12 @@ import static io.jtun.config.ConfigParserTest.PSK;
 import static io.jtun.config.ConfigParserTest.PUBLIC_A;
 import static io.jtun.config.ConfigParserTest.PUBLIC_B;
 import static io.jtun.config.ConfigParserTest.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jtun.JtunException;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every message is one line: file:line: problem: fix. */
@@ -40,7 +42,7 @@ class ConfigErrorsTest {
         assertError("[Interface]\nEncryption = none\nColour = blue\n",
                 "jp0.conf:3: unknown key 'Colour' in [Interface]: the keys of [Interface] are PrivateKey, ListenPort, "
                         + "FwMark, Address, DNS, MTU, Table, PreUp, PostUp, PreDown, PostDown, SaveConfig, "
-                        + "Encryption, Mode, Encapsulation, DisableOffload, Hub, Compression, MacAgeTime, MacLimit");
+                        + "Encryption, Mode, Encapsulation, DisableOffload, Hub, Compression, MacAgeTime, MacLimit, User");
         assertError(PLAIN + "[Peer]\nWeight = 3\n",
                 "jp0.conf:4: unknown key 'Weight' in [Peer]: the keys of [Peer] are PublicKey, PresharedKey, "
                         + "AllowedIPs, Endpoint, PersistentKeepalive");
@@ -59,6 +61,29 @@ class ConfigErrorsTest {
         assertError("[Interface]\nEncryption = none\n\nAddress 10.0.0.1  # comment\n",
                 "jp0.conf:4: expected 'Key = Value', got 'Address 10.0.0.1'");
         assertError("[Interface]\n= 5\n", "jp0.conf:2: expected 'Key = Value', got '= 5'");
+    }
+
+    @Test
+    void aKeyWhereNoKeyBelongsIsNotShownEither() {
+        // Found by ConfigFuzzTest: a message quotes the text it complains about, which can hold a key.
+        assertError("[Interface PrivateKey = " + PRIVATE + "\n",
+                "jp0.conf:1: section header '[Interface PrivateKey = (hidden)' has no closing ']': write [Interface] or [Peer]");
+        assertError("[Interface]\nPrivateKey = " + PRIVATE + "\n[Peer]\nPublicKey = PresharedKey = " + PSK + "\n",
+                "jp0.conf:4: PublicKey 'PresharedKey = (hidden)' is not a valid WireGuard key: a key is 44 characters"
+                        + " of base64 ending in '=', as 'wg pubkey' prints it (this one has 59)");
+        JtunException e = assertThrows(JtunException.class,
+                () -> ConfigParserTest.parse("[Interface]\nPrivateKey" + PRIVATE + "\n"));
+        assertFalse(e.getMessage().contains(PRIVATE.substring(0, 20)), e.getMessage());
+    }
+
+    @Test
+    void aDnsEntryIsAServerOrASearchDomain() {
+        assertError("[Interface]\nEncryption = none\nDNS = 10.0.0.53 PrivateKey = " + PRIVATE + "\n",
+                "jp0.conf:3: DNS '=' is neither a server address nor a search domain: write e.g. "
+                        + "DNS = 10.0.0.53, fd00::53, example.internal");
+        assertError("[Interface]\nEncryption = none\nDNS = example.internal, a/b\n",
+                "jp0.conf:3: DNS 'a/b' is neither a server address nor a search domain: write e.g. "
+                        + "DNS = 10.0.0.53, fd00::53, example.internal");
     }
 
     @Test
@@ -381,5 +406,20 @@ class ConfigErrorsTest {
     void messagesAreOneLine() {
         JtunException e = assertThrows(JtunException.class, () -> ConfigParserTest.parse("[Interface]\nX = 1\n"));
         assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void userIsOneAccountAndRefusedWithTheDownHooks() {
+        String wg = "[Interface]\nPrivateKey = " + PRIVATE + "\n";
+        assertEquals(Optional.of("nobody"), ConfigParserTest.parse(wg + "User = nobody\n").user());
+        assertEquals(Optional.of("65534"), ConfigParserTest.parse(wg + "User = 65534\n").user());
+        assertError(wg + "User = nobody nogroup\n",
+                "jp0.conf:3: User 'nobody nogroup' is not a user name or id: write one account, e.g. User = nobody");
+        assertError(wg + "PostDown = iptables -D x\nUser = nobody\n", "jp0.conf:4: User cannot go with PostDown"
+                + " (line 3): the hook runs when the interface goes down, and with User the daemon no longer has"
+                + " root then: remove one of the two");
+        // What jtun down can undo as root is fine: DNS, a default route's rules; the up hooks run before the drop.
+        ConfigParserTest.parse(wg + "User = nobody\nDNS = 10.0.0.53\nPostUp = true\n[Peer]\nPublicKey = " + PUBLIC_A
+                + "\nAllowedIPs = 0.0.0.0/0\n");
     }
 }

@@ -460,16 +460,10 @@ class Layer2IT {
 
     /** Sends {@code data} over TCP with ncat and checks that it arrived intact. */
     private void transfer(Netns from, Netns to, String toAddress, int port, Path data) throws Exception {
-        Path received = tmp.resolve("received-" + port);
-        Daemon sink = to.start("bash", "-c", "ncat -l " + toAddress + " " + port + " --recv-only > " + received);
-        to.awaitListener("-Hltn", toAddress + ":" + port);
-        Result send = from.exec(TRANSFER, "bash", "-c", "ncat --send-only " + toAddress + " " + port + " < " + data);
-        assertEquals(0, send.exitCode(), send + diagnostics());
-        assertTrue(sink.process().waitFor(TRANSFER.toSeconds(), TimeUnit.SECONDS), "the receiver finished");
-        assertEquals(sha256(data), sha256(received), data.getFileName() + " arrived intact");
-    }
-
-    private static String sha256(Path file) {
-        return Netns.run(Duration.ofSeconds(60), "sha256sum", file.toString()).check().stdout().split(" ")[0];
+        try {
+            Transfer.start(from, to, toAddress, port, data, null).awaitIntact(TRANSFER);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + diagnostics(), e);
+        }
     }
 }

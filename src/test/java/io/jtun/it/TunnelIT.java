@@ -89,16 +89,7 @@ class TunnelIT {
         twoHostsOverUdp("198.18.0.1:51820", "198.18.0.2:51821", "");
         pingBothWays(a, b);
 
-        Path data = tmp.resolve("data");
-        Netns.run(Duration.ofSeconds(60), "bash", "-c", "head -c 100000000 /dev/urandom > " + data).check();
-        String sent = sha256(data);
-        Path received = tmp.resolve("received");
-        Daemon sink = b.start("bash", "-c", "ncat -l 10.77.0.2 5000 --recv-only > " + received);
-        waitForListener(b, "10.77.0.2:5000");
-        Result send = a.exec(TRANSFER, "bash", "-c", "ncat --send-only 10.77.0.2 5000 < " + data);
-        assertEquals(0, send.exitCode(), send.toString());
-        sink.process().waitFor(TRANSFER.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(sent, sha256(received), "the 100 MB arrived intact");
+        Transfer.intact(a, b, "10.77.0.2", 5000, 100_000_000, tmp, TRANSFER);
 
         Result show = b.jtun("show", "jt0");
         assertEquals(0, show.exitCode(), show.toString());
@@ -253,9 +244,5 @@ class TunnelIT {
             Thread.sleep(50);
         }
         throw new AssertionError("nothing listens on " + address);
-    }
-
-    private static String sha256(Path file) {
-        return Netns.run(Duration.ofSeconds(60), "sha256sum", file.toString()).check().stdout().split(" ")[0];
     }
 }

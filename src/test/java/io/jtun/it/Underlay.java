@@ -64,6 +64,11 @@ final class Underlay implements AutoCloseable {
         }
     }
 
+    /** Where {@link #config} writes {@code host/iface.conf}. */
+    Path configPath(String host, String iface) {
+        return configDir.resolve(host).resolve(iface + ".conf");
+    }
+
     @Override
     public void close() {
         for (Netns host : hosts) {

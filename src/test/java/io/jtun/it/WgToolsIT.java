@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -213,23 +212,14 @@ class WgToolsIT {
         String handshake = wg("show", name, "latest-handshakes").check().stdout().strip();
 
         // A transfer paced to last ~6 s, so the reload happens in the middle of it.
-        Path data = tmp.resolve("data");
-        Netns.run(Duration.ofSeconds(60), "bash", "-c", "head -c 30000000 /dev/urandom > " + data).check();
-        Path received = tmp.resolve("received");
-        Daemon sink = b.start("bash", "-c", "ncat -l 10.66.0.2 5010 --recv-only > " + received);
-        for (int i = 0; i < 100 && !b.exec("ss", "-Hltn").stdout().contains("10.66.0.2:5010"); i++) {
-            Thread.sleep(50);
-        }
-        Daemon sender = a.start("bash", "-c", "pv -q -L 5M " + data + " | ncat --send-only 10.66.0.2 5010");
+        Transfer transfer = Transfer.start(a, b, "10.66.0.2", 5010, Transfer.randomFile(tmp, "data", 30_000_000), "5M");
         Thread.sleep(1500);
         String third = Keys.pubkey(Keys.genkey()).toString();
         Files.writeString(conf, base + "\n[Peer]\nPublicKey = " + third + "\nAllowedIPs = 10.66.0.3/32\n");
         Result sync = a.jtun("syncconf", name);
         assertEquals(0, sync.exitCode(), sync.toString());
         assertTrue(sync.stderr().contains("1 peer(s) added, 0 removed, 1 kept"), sync.toString());
-        assertTrue(sender.process().waitFor(120, TimeUnit.SECONDS));
-        sink.process().waitFor(60, TimeUnit.SECONDS);
-        assertEquals(sha256(data), sha256(received), "the transfer completed intact across the reload");
+        transfer.awaitIntact(Duration.ofSeconds(180)); // across the reload
         assertTrue(wg("show", name, "peers").stdout().contains(third));
         assertEquals(handshake, wg("show", name, "latest-handshakes").stdout().strip().lines()
                 .filter(l -> l.startsWith(publicB)).findFirst().orElse(""), "the session was kept");
@@ -324,9 +314,5 @@ class WgToolsIT {
             Thread.sleep(50);
         }
         assertFalse(Files.exists(file), file + " still there");
-    }
-
-    private static String sha256(Path file) {
-        return Netns.run(Duration.ofSeconds(60), "sha256sum", file.toString()).check().stdout().split(" ")[0];
     }
 }

@@ -152,17 +152,7 @@ class WireGuardIT {
     }
 
     private void transfer(Netns from, Netns to, String toAddress, int port) throws Exception {
-        Path data = tmp.resolve("data-" + port);
-        Netns.run(Duration.ofSeconds(60), "bash", "-c", "head -c 100000000 /dev/urandom > " + data).check();
-        Path received = tmp.resolve("received-" + port);
-        Daemon sink = to.start("bash", "-c", "ncat -l " + toAddress + " " + port + " --recv-only > " + received);
-        waitForTcpListener(to, toAddress + ":" + port);
-        Result send = from.exec(TRANSFER, "bash", "-c", "ncat --send-only " + toAddress + " " + port + " < " + data);
-        assertEquals(0, send.exitCode(), send.toString());
-        sink.process().waitFor(TRANSFER.toSeconds(), TimeUnit.SECONDS);
-        assertEquals(sha256(data), sha256(received), "100 MB arrived intact");
-        Files.delete(data);
-        Files.delete(received);
+        Transfer.intact(from, to, toAddress, port, 100_000_000, tmp, TRANSFER);
     }
 
     // ---- jtun <-> wireguard-go ----
@@ -283,7 +273,7 @@ class WireGuardIT {
                     pass
                 open(sys.argv[1], "w").write("%d %s %s" % (count, sorted(sizes), digest.hexdigest()))
                 """, received.toString());
-        waitForUdpListener(b, "10.77.0.2:6000");
+        b.awaitListener("-Hlun", "10.77.0.2:6000");
         long devicePacketsBefore = linkPackets(a, "TX:");
         Result send = a.exec("python3", "-c", """
                 import socket, hashlib
@@ -329,7 +319,7 @@ class WireGuardIT {
         tcpdump.awaitLine(l -> l.contains("listening on ul0b"), Duration.ofSeconds(20));
         String marker = "JTUN-MARKER-" + HexFormat.of().formatHex(Keys.genpsk().bytes(), 0, 8);
         Daemon sink = b.start("bash", "-c", "ncat -u -l 10.77.0.2 7000 --recv-only > " + tmp.resolve("marker"));
-        waitForUdpListener(b, "10.77.0.2:7000");
+        b.awaitListener("-Hlun", "10.77.0.2:7000");
         ping(a, "10.77.0.2");
         Result send = a.exec("bash", "-c", "for i in 1 2 3; do echo " + marker + " | ncat -u --send-only 10.77.0.2 7000;"
                 + " done");
@@ -480,27 +470,5 @@ class WireGuardIT {
             Thread.sleep(50);
         }
         throw new AssertionError("the marker never arrived through the tunnel");
-    }
-
-    private static void waitForTcpListener(Netns host, String address) throws InterruptedException {
-        waitForListener(host, "-Hltn", address);
-    }
-
-    private static void waitForUdpListener(Netns host, String address) throws InterruptedException {
-        waitForListener(host, "-Hlun", address);
-    }
-
-    private static void waitForListener(Netns host, String flags, String address) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (host.exec("ss", flags).stdout().contains(address)) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("nothing listens on " + address);
-    }
-
-    private static String sha256(Path file) {
-        return Netns.run(Duration.ofSeconds(60), "sha256sum", file.toString()).check().stdout().split(" ")[0];
     }
 }

@@ -2,6 +2,8 @@ package io.jtun.noise;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -58,6 +60,31 @@ class OpenSslAeadTest {
                 assertEquals(-1, aead.open(key, counter + 1, slot, at, length + 16), "another counter");
             }
             assertEquals(-1, aead.open(new byte[32], 0, slot, 0, 15), "shorter than a tag");
+        }
+    }
+
+    @Test
+    void forgettingKeysLeavesNoKeyBehindAndTheNextPacketIsKeyedAfresh() {
+        Assumptions.assumeTrue(OpenSslAead.available(), "libcrypto.so.3 is not on this machine");
+        OpenSslAead aead = OpenSslAead.forThisThread().orElseThrow();
+        ChaCha20Poly1305 jdk = new ChaCha20Poly1305();
+        byte[] key = new byte[32];
+        new Random(1).nextBytes(key);
+        byte[] plain = "a packet sealed before and after the thread slept".getBytes();
+        byte[] expected = new byte[plain.length + 16];
+        jdk.seal(key, 7, plain, 0, plain.length, null, expected, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment slot = arena.allocate(256);
+            for (int round = 0; round < 2; round++) {
+                MemorySegment.copy(plain, 0, slot, ValueLayout.JAVA_BYTE, 0, plain.length);
+                aead.seal(key, 7, slot, 0, plain.length);
+                assertArrayEquals(expected, slot.asSlice(0, expected.length).toArray(ValueLayout.JAVA_BYTE));
+                assertEquals(plain.length, aead.open(key, 7, slot, 0, expected.length));
+                assertTrue(aead.holdsKeys());
+                // The same key array afterwards must be set up in full, not taken as "already held".
+                aead.forgetKeys();
+                assertFalse(aead.holdsKeys());
+            }
         }
     }
 }

@@ -43,15 +43,29 @@ final class FakeUapiDevice implements UapiDevice {
     @Override
     public synchronized DeviceState get() {
         List<PeerState> states = new ArrayList<>();
-        peers.forEach((key, peer) -> states.add(new PeerState(key, peer.presharedKey, peer.endpoint,
+        // Copies, as the real device hands out: the server destroys them once written.
+        peers.forEach((key, peer) -> states.add(new PeerState(key, copy(peer.presharedKey), peer.endpoint,
                 peer.handshakeSeconds, peer.handshakeNanos, peer.rx, peer.tx, peer.keepalive,
                 List.copyOf(peer.allowedIps))));
-        return new DeviceState(privateKey, listenPort, fwMark, states);
+        return new DeviceState(copy(privateKey), listenPort, fwMark, states);
+    }
+
+    private static SetRequest withCopiedKeys(SetRequest request) {
+        List<PeerChange> changes = request.peers().stream()
+                .map(c -> new PeerChange(c.publicKey(), c.remove(), c.updateOnly(), copy(c.presharedKey()), c.endpoint(),
+                        c.persistentKeepaliveInterval(), c.replaceAllowedIps(), c.allowedIps()))
+                .toList();
+        return new SetRequest(copy(request.privateKey()), request.listenPort(), request.fwMark(), request.replacePeers(),
+                changes);
+    }
+
+    private static Secret copy(Secret secret) {
+        return secret == null ? null : secret.copy();
     }
 
     @Override
     public synchronized void set(SetRequest request) throws UapiException {
-        requests.add(request);
+        requests.add(withCopiedKeys(request)); // the server destroys the request's own after set
         if (bug != null) {
             throw bug;
         }
@@ -59,7 +73,7 @@ final class FakeUapiDevice implements UapiDevice {
             if (request.removesPrivateKey()) {
                 privateKey = null;
             } else {
-                privateKey = request.privateKey();
+                privateKey = request.privateKey().copy(); // the server destroys the request's
                 peers.remove(Keys.pubkey(privateKey));
             }
         }
@@ -91,7 +105,7 @@ final class FakeUapiDevice implements UapiDevice {
                 peers.put(change.publicKey(), peer);
             }
             if (change.presharedKey() != null) {
-                peer.presharedKey = change.removesPresharedKey() ? null : change.presharedKey();
+                peer.presharedKey = change.removesPresharedKey() ? null : change.presharedKey().copy();
             }
             if (change.endpoint() != null) {
                 peer.endpoint = change.endpointAddress();

@@ -57,6 +57,18 @@ class UapiProtocolTest {
     // ---- set: every key ------------------------------------------------------------------------
 
     @Test
+    void quotedValuesStopBeforeASecretKeyName() {
+        // Found by UapiFuzzTest: a get answer with two lines run together, quoted with the key.
+        String key = "ab".repeat(32);
+        assertEquals("'51820?...'", UapiProtocol.quote("51820\0private_key=" + key));
+        assertEquals("'...'", UapiProtocol.quote("preshared_key=" + key));
+        assertEquals("'198.18.0.1:51820'", UapiProtocol.quote("198.18.0.1:51820"));
+        UapiException e = assertThrows(UapiException.class,
+                () -> UapiProtocol.parseGet("listen_port=1\0private_key=" + key + "\nerrno=0\n\n"));
+        assertFalse(e.getMessage().contains("abab"), e.getMessage());
+    }
+
+    @Test
     void parsesEveryDeviceKey() throws Exception {
         SetRequest request = parse("private_key=" + "ff".repeat(32) + "\nlisten_port=51820\nfwmark=4294967295\n"
                 + "replace_peers=true\n\n");

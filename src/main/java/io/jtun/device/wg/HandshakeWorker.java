@@ -233,9 +233,7 @@ final class HandshakeWorker implements AutoCloseable {
 
     private void run() {
         try (Arena arena = Arena.ofConfined()) {
-            PacketBatch batch = new PacketBatch(arena, SEND_SLOTS, slotSize);
-            PollSet writable = new PollSet(arena, 1);
-            Sender sender = new Sender(batch, writable);
+            Sender sender = new Sender(arena);
             long timersRan = clock.nanoTime();
             while (running) {
                 boolean busy = false;
@@ -247,25 +245,12 @@ final class HandshakeWorker implements AutoCloseable {
                     busy = true;
                     perform(work, sender);
                 }
-                for (int i = 0; i < RUN_LENGTH; i++) {
-                    HandshakeInbox from = priority;
-                    HandshakeInbox.Message message = priority.poll();
-                    if (message == null) {
-                        from = inbox;
-                        message = inbox.poll();
-                    }
-                    if (message == null) {
-                        break;
-                    }
+                try {
+                    busy |= handleMessages(sender, RUN_LENGTH);
+                } catch (RuntimeException e) {
+                    // One bad message must not stop the handshakes of the others.
                     busy = true;
-                    try {
-                        handle(message, sender);
-                    } catch (RuntimeException e) {
-                        // One bad message must not stop the handshakes of the others.
-                        Log.error(interfaceName + ": handshake processing failed: " + e);
-                    } finally {
-                        from.done();
-                    }
+                    Log.error(interfaceName + ": handshake processing failed: " + e);
                 }
                 long now = clock.nanoTime();
                 if (!busy || now - timersRan >= BUSY_TIMER_INTERVAL_NANOS) {
@@ -284,6 +269,7 @@ final class HandshakeWorker implements AutoCloseable {
                     // one of the two always sees the other (both are volatile).
                     idle = true;
                     if (control.isEmpty() && inbox.size() == 0 && priority.size() == 0) {
+                        wireGuard.forgetKeys(); // keepalives and staged packets it sealed
                         LockSupport.parkNanos(this, sleepNanos());
                     }
                     idle = false;
@@ -307,6 +293,49 @@ final class HandshakeWorker implements AutoCloseable {
             // One bad peer must not stop the handshakes of the others.
             Log.error(interfaceName + ": handshake processing failed: " + e);
         }
+    }
+
+    /**
+     * Handles up to {@code limit} queued handshake messages, the priority inbox's first; false
+     * when there were none.
+     */
+    private boolean handleMessages(Sender sender, int limit) {
+        boolean any = false;
+        for (int i = 0; i < limit; i++) {
+            HandshakeInbox from = priority;
+            HandshakeInbox.Message message = priority.poll();
+            if (message == null) {
+                from = inbox;
+                message = inbox.poll();
+            }
+            if (message == null) {
+                break;
+            }
+            any = true;
+            try {
+                handle(message, sender);
+            } finally {
+                from.done();
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Does the queued work on the caller's thread, without waiting: the worker's loop without its
+     * thread, for the fuzz target, which drives handshakes one message at a time and must see
+     * any exception a message causes. Only for a worker that was never started.
+     */
+    void runQueued(Sender sender) {
+        for (Work work = control.poll(); work != null; work = control.poll()) {
+            perform(work, sender);
+        }
+        while (handleMessages(sender, Integer.MAX_VALUE)) {
+            // until both inboxes are empty
+        }
+        runTimers(sender);
+        zeroBuried(false);
+        sender.flush();
     }
 
     private long sleepNanos() {
@@ -659,13 +688,13 @@ final class HandshakeWorker implements AutoCloseable {
      * The worker's own small batch: what it sends collects in the slots and goes out with one
      * sendmmsg when they are full or the worker has nothing more to do ({@link #flush}).
      */
-    private final class Sender {
+    final class Sender {
         private final PacketBatch batch;
         private final PollSet writable;
 
-        Sender(PacketBatch batch, PollSet writable) {
-            this.batch = batch;
-            this.writable = writable;
+        Sender(Arena arena) {
+            this.batch = new PacketBatch(arena, SEND_SLOTS, slotSize);
+            this.writable = new PollSet(arena, 1);
         }
 
         /** Sends a handshake message as is. */

@@ -53,6 +53,8 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     private static final int HEADER = TransportMessage.HEADER_SIZE;
     /** How often a peer sending the wrong kind of data (IP to a TAP interface, or frames to TUN) is logged. */
     private static final long MODE_WARNING_INTERVAL_NANOS = 60_000_000_000L;
+    /** How often at most a peer's roaming is logged by the data path (a peer flapping between two paths would flood it). */
+    private static final long MOVE_LOG_INTERVAL_NANOS = 1_000_000_000L;
     private static final int SEALED = 0;
     /** The session cannot send: the packet is intact and waits for the next one. */
     private static final int NEEDS_SESSION = 1;
@@ -100,6 +102,13 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             buffer = new byte[size];
             bufferView = MemorySegment.ofArray(buffer);
         }
+
+        void forgetKeys() {
+            aead.clear();
+            if (openSsl != null) {
+                openSsl.forgetKeys();
+            }
+        }
     }
 
     /**
@@ -118,7 +127,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         this.messageType = layer2 ? Messages.TYPE_FRAME : Messages.TYPE_TRANSPORT;
         this.paddingLimit = layer2 ? mtu + EthernetFrame.HEADER + FrameHeader.SIZE : mtu;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(slotSize));
-        this.noise = privateKey == null || isZero(privateKey) ? null : Noise.of(privateKey);
+        this.noise = privateKey == null || privateKey.isZero() ? null : Noise.of(privateKey);
         this.worker = new HandshakeWorker(this, underlay, slotSize, clock);
     }
 
@@ -130,6 +139,10 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
 
     Noise noise() {
         return noise;
+    }
+
+    HandshakeWorker worker() {
+        return worker;
     }
 
     // ---- configuration ----
@@ -144,9 +157,11 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         Noise current = noise;
         PeerTimers timers = new PeerTimers();
         timers.setPersistentKeepaliveInterval(keepalive);
+        byte[] psk = pskBytes(presharedKey);
         WireGuardPeer wp = new WireGuardPeer(peer, publicKey, new PeerHandshake(current == null ? null
-                : current.identity(), publicKey.bytes(), pskBytes(presharedKey)), new CookieGenerator(publicKey.bytes()),
-                timers, new Keypairs(this::retire), presharedKey);
+                : current.identity(), publicKey.bytes(), psk), new CookieGenerator(publicKey.bytes()),
+                timers, new Keypairs(this::retire), ownCopy(presharedKey));
+        zero(psk);
         peer.setCodecState(wp);
         byPublicKey.put(publicKey, wp);
         if (keepalive > 0) {
@@ -166,6 +181,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         }
         wp.dropStaged();
         wp.handshake().destroy();
+        wp.setPresharedKey(null);
     }
 
     /**
@@ -175,7 +191,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
      */
     public synchronized void setPrivateKey(Secret privateKey) {
         Noise old = noise;
-        Noise next = privateKey == null || isZero(privateKey) ? null : Noise.of(privateKey);
+        Noise next = privateKey == null || privateKey.isZero() ? null : Noise.of(privateKey);
         if (old != null && next != null && old.identity().publicKeyAsKey().equals(next.identity().publicKeyAsKey())) {
             next.identity().destroy();
             return;
@@ -199,8 +215,10 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
 
     public void setPresharedKey(Peer peer, Secret presharedKey) {
         WireGuardPeer wp = state(peer);
-        wp.setPresharedKey(presharedKey);
-        wp.handshake().setPresharedKey(pskBytes(presharedKey));
+        wp.setPresharedKey(ownCopy(presharedKey));
+        byte[] psk = pskBytes(presharedKey);
+        wp.handshake().setPresharedKey(psk);
+        zero(psk);
     }
 
     public void setPersistentKeepalive(Peer peer, int seconds) {
@@ -228,7 +246,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return state(peer).publicKey();
     }
 
-    /** The peer's preshared key, or null. */
+    /** A copy of the peer's preshared key, or null: only for the wg tool's get, which destroys it. */
     public Secret presharedKeyOf(Peer peer) {
         return state(peer).presharedKey();
     }
@@ -249,23 +267,33 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         return (WireGuardPeer) peer.codecState();
     }
 
+    /**
+     * The preshared key's bytes for the handshake state, which copies them; null for none. The
+     * caller zeroes the array after handing it over.
+     */
     private static byte[] pskBytes(Secret presharedKey) {
-        return presharedKey == null || isZero(presharedKey) ? null : presharedKey.bytes();
+        return presharedKey == null || presharedKey.isZero() ? null : presharedKey.bytes();
     }
 
-    private static boolean isZero(Secret secret) {
-        byte[] bytes = secret.bytes();
-        int any = 0;
-        for (byte b : bytes) {
-            any |= b;
+    /** The peer keeps a copy of its own: the caller's Secret is destroyed on the caller's schedule. */
+    private static Secret ownCopy(Secret presharedKey) {
+        return presharedKey == null ? null : presharedKey.copy();
+    }
+
+    private static void zero(byte[] bytes) {
+        if (bytes != null) {
+            java.util.Arrays.fill(bytes, (byte) 0);
         }
-        java.util.Arrays.fill(bytes, (byte) 0);
-        return any == 0;
     }
 
     @Override
     public int headroom() {
         return HEADER;
+    }
+
+    @Override
+    public void forgetKeys() {
+        scratch.get().forgetKeys();
     }
 
     // ---- outbound ----
@@ -452,6 +480,12 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         SocketEndpoint known = peer.endpoint();
         if (known == null || !batch.addressEquals(slot, known)) {
             peer.updateEndpoint(batch.endpoint(slot)); // roaming: follow the latest authenticated packet
+            if (known != null && wp.unloggedMoveFrom() == null) {
+                wp.setUnloggedMoveFrom(known);
+            }
+        }
+        if (wp.unloggedMoveFrom() != null) {
+            logMove(wp, now);
         }
         PeerTimers timers = wp.timers();
         if (wp.keypairs().received(session)) {
@@ -487,6 +521,27 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
         batch.setOffset(slot, batch.offset(slot) + HEADER);
         batch.setLength(slot, inner);
         return peer;
+    }
+
+    /**
+     * Says that a peer's data now comes from elsewhere, as the handshake thread does for
+     * handshakes: at most once per {@link #MOVE_LOG_INTERVAL_NANOS} per peer, so a peer whose
+     * packets alternate between two paths cannot flood the log; moves in between are summed up
+     * by the next line, from where the peer was to where it is then.
+     */
+    private void logMove(WireGuardPeer wp, long now) {
+        long last = wp.lastMoveLogNanos();
+        if (last != 0 && now - last < MOVE_LOG_INTERVAL_NANOS) {
+            return;
+        }
+        SocketEndpoint from = wp.unloggedMoveFrom();
+        SocketEndpoint to = wp.peer().endpoint();
+        wp.setUnloggedMoveFrom(null);
+        if (!from.equals(to)) {
+            wp.setLastMoveLogNanos(now == 0 ? 1 : now);
+            Log.info(interfaceName + ": peer " + Log.shortKey(wp.peer().label()) + ": endpoint moved from " + from
+                    + " to " + to);
+        }
     }
 
     /**
@@ -601,6 +656,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             wp.timers().stop();
             wp.keypairs().clear();
             wp.handshake().destroy();
+            wp.setPresharedKey(null);
         }
         worker.zeroAllBuried();
         Noise current = noise;

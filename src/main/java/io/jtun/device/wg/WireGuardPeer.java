@@ -2,6 +2,7 @@ package io.jtun.device.wg;
 
 import io.jtun.config.Key;
 import io.jtun.config.Secret;
+import io.jtun.conn.SocketEndpoint;
 import io.jtun.device.DropReason;
 import io.jtun.device.Peer;
 import io.jtun.device.timers.PeerTimers;
@@ -18,7 +19,8 @@ final class WireGuardPeer {
 
     private final Peer peer;
     private final Key publicKey;
-    private volatile Secret presharedKey;
+    /** Our own copy, guarded by this; destroyed when replaced. */
+    private Secret presharedKey;
     private final PeerHandshake handshake;
     private final CookieGenerator cookies;
     private final PeerTimers timers;
@@ -34,6 +36,10 @@ final class WireGuardPeer {
     private int nextAddress;
     /** When a wrong-mode warning about this peer was last logged (0: never); the inbound thread's. */
     private long lastModeWarningNanos;
+    /** When the inbound thread last logged a move of this peer's endpoint (0: never). */
+    private long lastMoveLogNanos;
+    /** Where the peer was before the moves the inbound thread has not logged yet (null: none). */
+    private SocketEndpoint unloggedMoveFrom;
     /** The receiver index of the handshake in progress (0: none), guarded by the handshake thread. */
     private int handshakeIndex;
 
@@ -76,6 +82,22 @@ final class WireGuardPeer {
         lastModeWarningNanos = nanos;
     }
 
+    long lastMoveLogNanos() {
+        return lastMoveLogNanos;
+    }
+
+    void setLastMoveLogNanos(long nanos) {
+        lastMoveLogNanos = nanos;
+    }
+
+    SocketEndpoint unloggedMoveFrom() {
+        return unloggedMoveFrom;
+    }
+
+    void setUnloggedMoveFrom(SocketEndpoint from) {
+        unloggedMoveFrom = from;
+    }
+
     long lastResolvedNanos() {
         return lastResolvedNanos;
     }
@@ -103,12 +125,16 @@ final class WireGuardPeer {
         return publicKey;
     }
 
-    Secret presharedKey() {
-        return presharedKey;
+    /** A copy of the preshared key (the caller destroys it), or null. */
+    synchronized Secret presharedKey() {
+        return presharedKey == null ? null : presharedKey.copy();
     }
 
-    void setPresharedKey(Secret key) {
+    /** Takes {@code key} (null: none) as its own, and zeroes the one it replaces. */
+    synchronized void setPresharedKey(Secret key) {
+        Secret old = presharedKey;
         presharedKey = key;
+        Secret.destroyIfAny(old);
     }
 
     PeerHandshake handshake() {
