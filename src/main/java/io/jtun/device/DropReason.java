@@ -12,6 +12,11 @@ public enum DropReason {
      * include the datagram.
      */
     SEND_FAILED("send failed"),
+    /**
+     * WireGuard outbound: with its header, padding and tag the packet would not fit in a UDP
+     * datagram (65507 bytes); only a device whose MTU was raised past 65000 or so hands one over.
+     */
+    TOO_BIG("too big"),
     /** Inbound: a datagram from an address that is no peer's endpoint. */
     UNKNOWN_SOURCE("unknown source"),
     /** Inbound: the inner packet's source address is outside the sending peer's AllowedIPs. */

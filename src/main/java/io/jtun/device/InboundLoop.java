@@ -243,8 +243,8 @@ final class InboundLoop implements Runnable {
 
     /** Null if the packet may enter the device, else why not. */
     private DropReason check(Peer peer, MemorySegment data, long start, int length) {
-        if (!PeerTable.isIpPacket(data, start, length)) {
-            return DropReason.MALFORMED;
+        if (IpPacket.ownLength(data, start, length) < 0) {
+            return DropReason.MALFORMED; // e.g. a header length under 20 bytes: no kernel takes it
         }
         return context.peers().bySource(data, start, length, sourceCache) == peer ? null
                 : DropReason.SOURCE_NOT_ALLOWED;

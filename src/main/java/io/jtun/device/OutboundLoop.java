@@ -101,6 +101,15 @@ final class OutboundLoop implements Runnable {
             if (length == 0) {
                 break;
             }
+            // Anything a local program wrote into the device arrives here: only a whole IP packet
+            // may go to a peer (whose kernel would drop a broken one after it crossed, or take a
+            // cut-short one for whole), and only its own bytes.
+            int own = IpPacket.ownLength(data, batch.payloadStart(count), length);
+            if (own < 0) {
+                context.interfaceCounters().dropped(DropReason.MALFORMED);
+                continue;
+            }
+            length = own;
             batch.setLength(count, length);
             Peer peer = context.peers().byDestination(data, batch.payloadStart(count), length, routeCache);
             if (peer == null) {

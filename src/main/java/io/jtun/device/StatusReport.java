@@ -134,13 +134,12 @@ public final class StatusReport {
      * the handshake queue got (rate-limited and overflowing messages are among the drops).
      */
     private static void appendHandshakeLoad(StringBuilder out, WireGuard wireGuard) {
-        long cookies = wireGuard.cookieRepliesSent();
-        int peak = wireGuard.handshakeQueuePeak();
-        if (cookies == 0 && peak < wireGuard.handshakeQueueCapacity() / 8) {
+        if (!wireGuard.handshakeLoadSeen()) {
             return;
         }
-        out.append("  handshake load: ").append(cookies).append(" cookie replies sent, queue peak ").append(peak)
-                .append(" of ").append(wireGuard.handshakeQueueCapacity()).append('\n');
+        out.append("  handshake load: ").append(wireGuard.cookieRepliesSent()).append(" cookie replies sent, queue peak ")
+                .append(wireGuard.handshakeQueuePeak()).append(" of ").append(wireGuard.handshakeQueueCapacity())
+                .append('\n');
     }
 
     /** wg's style: "1 minute, 5 seconds ago". */

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Handshake messages on their way from the inbound loop to the handshake thread, held in a
- * fixed ring of slots made once: a flood of handshake messages allocates nothing per message,
+ * fixed ring of slots, each made once on its first use: a flood of handshake messages allocates
+ * nothing per message,
  * and when every slot is waiting the newcomer is refused (the caller counts it as an overload),
  * so memory stays the same whatever arrives. Its own queue, apart from the data path's requests
  * to the handshake thread, so a flood cannot crowd those out.
@@ -19,8 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * lock they would mostly wait for each other.
  */
 final class HandshakeInbox {
-    /** Messages that may wait in the main inbox; WireGuard counts itself under load past an eighth of this. */
-    static final int CAPACITY = 1024;
+    /**
+     * Messages that may wait in the main inbox: as many as the Linux kernel's WireGuard queues.
+     * Room for a few milliseconds of a flood, so the handshake thread losing the processor for a
+     * moment does not turn into drops that hit real peers as hard as the flood.
+     */
+    static final int CAPACITY = 4096;
     /** A sockaddr_in6, the largest source address a received datagram has. */
     private static final int MAX_SOCKADDR = 28;
     private static final int SOCKADDR_IN_SIZE = 16;
@@ -87,9 +92,6 @@ final class HandshakeInbox {
         }
         slots = new Message[capacity];
         mask = capacity - 1;
-        for (int i = 0; i < capacity; i++) {
-            slots[i] = new Message();
-        }
     }
 
     /**
@@ -127,6 +129,11 @@ final class HandshakeInbox {
             return null;
         }
         Message message = slots[(int) t & mask];
+        if (message == null) {
+            // Made on first use: an interface that never sees a burst of handshakes holds none.
+            message = new Message();
+            slots[(int) t & mask] = message; // published to the consumer by the release in publish
+        }
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, start, message.bytes, 0, length);
         message.length = length;
         MemorySegment.copy(sockaddr, 0, message.sockaddr, 0, sockaddrLength);

@@ -56,8 +56,11 @@ import java.util.concurrent.locks.LockSupport;
 final class HandshakeWorker implements AutoCloseable {
     /** Requests from the data path and timers that may wait (a repeated request adds nothing). */
     private static final int CONTROL_CAPACITY = 1024;
-    /** Above this many queued messages we are "under load" and ask for cookies. */
-    private static final int UNDER_LOAD_THRESHOLD = HandshakeInbox.CAPACITY / 8;
+    /**
+     * Above this many queued messages we are "under load" and ask for cookies (wireguard-go's
+     * figure: an eighth of its 1024-message queue; a deeper inbox does not make us wait longer).
+     */
+    private static final int UNDER_LOAD_THRESHOLD = 128;
     private static final long UNDER_LOAD_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** Retired keys are zeroed this long after retirement, when no packet can still be using them. */
@@ -205,6 +208,11 @@ final class HandshakeWorker implements AutoCloseable {
     /** Cookie replies sent since the start: handshake messages answered so while under load. */
     long cookieRepliesSent() {
         return cookieReplies.sum();
+    }
+
+    /** Whether so many messages ever waited that cookies were asked for. */
+    boolean loadSeen() {
+        return inbox.peak() >= UNDER_LOAD_THRESHOLD || cookieReplies.sum() > 0;
     }
 
     /** The most handshake messages that were ever waiting at once in the main inbox. */
@@ -407,12 +415,18 @@ final class HandshakeWorker implements AutoCloseable {
         }
     }
 
-    /** Whether the source may be sent another cookie reply now; if not, the message is counted as dropped. */
+    /**
+     * Whether the source may be sent another cookie reply now; if not, the message is counted as
+     * dropped, and we stay under load: refusing messages cheaply drains the inbox below the
+     * threshold, and without this the next second would treat the same flood as ordinary
+     * handshakes, each costing a Diffie-Hellman, until the inbox filled up again.
+     */
     private boolean mayHaveCookie(byte[] source, long now) {
         if (cookieLimiter.allow(source, source.length - 2, now)) {
             return true;
         }
         wireGuard.interfaceCounters().dropped(DropReason.COOKIE_RATE_LIMITED);
+        underLoadUntil = now + UNDER_LOAD_HOLD_NANOS;
         return false;
     }
 

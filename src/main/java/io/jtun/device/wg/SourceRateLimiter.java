@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * addresses one by one would let it multiply its share at will).
  *
  * <p>The addresses come from the network, so memory is fixed: a table of {@link #CAPACITY}
- * entries in parallel arrays, allocated once, with nothing allocated per call. A source is
+ * entries in parallel arrays, allocated once (on the first call), with nothing allocated per call. A source is
  * looked for in a short window of slots chosen by a keyed hash (the key is random, so nobody
  * can pick addresses that collide). An entry idle long enough to have refilled its bucket
  * ({@link #refillNanos}) is as good as absent, so it counts as free and is simply overwritten;
@@ -39,12 +39,14 @@ final class SourceRateLimiter {
     private final long costNanos;
     private final long maxTokens;
     private final long seed;
-    private final byte[] kinds = new byte[CAPACITY];
-    private final long[] keys = new long[CAPACITY];
+    // The table, made on the first call: WireGuard consults the limiter only under load, and an
+    // interface that never is keeps the 400 KB.
+    private byte[] kinds;
+    private long[] keys;
     /** When each entry was last used (monotonic nanos). */
-    private final long[] lastSeen = new long[CAPACITY];
+    private long[] lastSeen;
     /** Each entry's bucket, in nanoseconds of allowance ({@link #costNanos} per message). */
-    private final long[] tokens = new long[CAPACITY];
+    private long[] tokens;
     private long takeovers;
 
     /** WireGuard's handshake limit: {@link #PER_SECOND} a second, bursts of {@link #BURST}. */
@@ -101,6 +103,12 @@ final class SourceRateLimiter {
     }
 
     private boolean allow(byte kind, long key, long now) {
+        if (kinds == null) {
+            kinds = new byte[CAPACITY];
+            keys = new long[CAPACITY];
+            lastSeen = new long[CAPACITY];
+            tokens = new long[CAPACITY];
+        }
         int start = hash(kind, key);
         int reusable = -1;
         int oldest = -1;

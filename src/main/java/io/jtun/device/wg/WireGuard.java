@@ -4,8 +4,10 @@ import io.jtun.config.Key;
 import io.jtun.config.Secret;
 import io.jtun.conn.PacketBatch;
 import io.jtun.conn.SocketEndpoint;
+import io.jtun.conn.UdpTransport;
 import io.jtun.device.DropReason;
 import io.jtun.device.IndexTable;
+import io.jtun.device.IpPacket;
 import io.jtun.device.PacketCodec;
 import io.jtun.device.Peer;
 import io.jtun.device.PeerTable;
@@ -48,13 +50,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT_BE =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int HEADER = TransportMessage.HEADER_SIZE;
-    private static final int IPV4_TOTAL_LENGTH = 2;
-    private static final int IPV6_PAYLOAD_LENGTH = 4;
-    private static final int IPV6_HEADER = 40;
-    private static final int IPV4_MIN_HEADER = 20;
     /** How often a peer sending the wrong kind of data (IP to a TAP interface, or frames to TUN) is logged. */
     private static final long MODE_WARNING_INTERVAL_NANOS = 60_000_000_000L;
     /** How often at most a peer's roaming is logged by the data path (a peer flapping between two paths would flood it). */
@@ -305,6 +301,12 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     @Override
     public boolean seal(Peer peer, PacketBatch batch, int slot) {
         WireGuardPeer wp = state(peer);
+        if (TransportMessage.messageSize(batch.length(slot), paddingLimit) > UdpTransport.MAX_PAYLOAD) {
+            // Only a device whose MTU was raised behind our back hands over such a packet: no UDP
+            // datagram can carry it, so say so instead of leaving it to a failed send.
+            peer.counters().dropped(DropReason.TOO_BIG);
+            return false;
+        }
         long now = clock.nanoTime();
         Session session = wp.keypairs().current();
         if (session == null || session.retired() || !PeerTimers.canSend(session, now)) {
@@ -569,27 +571,7 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
      * malformed or claims more bytes than arrived.
      */
     private int contentLength(MemorySegment buffer, long offset, int available) {
-        return layer2 ? FrameHeader.messageLength(buffer, offset, available) : innerLength(buffer, offset, available);
-    }
-
-    /**
-     * The inner packet's own length (without WireGuard's padding), from its IP header; -1 if it
-     * is not IP or claims more bytes than arrived.
-     */
-    private static int innerLength(MemorySegment buffer, long offset, int available) {
-        if (available < 1) {
-            return -1;
-        }
-        int version = (buffer.get(ValueLayout.JAVA_BYTE, offset) & 0xf0) >>> 4;
-        int length;
-        if (version == 4 && available >= IPV4_MIN_HEADER) {
-            length = buffer.get(SHORT_BE, offset + IPV4_TOTAL_LENGTH) & 0xffff;
-        } else if (version == 6 && available >= IPV6_HEADER) {
-            length = IPV6_HEADER + (buffer.get(SHORT_BE, offset + IPV6_PAYLOAD_LENGTH) & 0xffff);
-        } else {
-            return -1;
-        }
-        return length <= available ? length : -1;
+        return layer2 ? FrameHeader.messageLength(buffer, offset, available) : IpPacket.ownLength(buffer, offset, available);
     }
 
     // ---- shared with the handshake worker ----
@@ -634,6 +616,11 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
     /** Handshake messages answered with a cookie reply (we were under load and they had no valid MAC2). */
     public long cookieRepliesSent() {
         return worker.cookieRepliesSent();
+    }
+
+    /** Whether the interface has ever been under handshake load (cookies were asked for). */
+    public boolean handshakeLoadSeen() {
+        return worker.loadSeen();
     }
 
     /** The most handshake messages ever waiting for the handshake thread at once. */
