@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The property: the file parses, or {@link JtunException} with {@link ExitCode#USAGE} says
  * why in one line that starts with the file's name (and its line, when one line is at fault).
  * Secrets never show: no message holds a key written after "PrivateKey" or "PresharedKey" on the
- * line it is about, and a parsed config's {@code toString} holds none of its keys. Anything else
- * that escapes is a bug.
+ * line it is about, and a parsed config's {@code toString} holds none of its keys (unless the file
+ * also wrote them elsewhere, say in a hook command). Anything else that escapes is a bug.
  */
 @ExtendWith(FuzzFindings.class)
 class ConfigFuzzTest {
@@ -67,14 +67,17 @@ class ConfigFuzzTest {
             }
             return;
         }
-        // The keys it holds never show: not as themselves, nor in any other setting's text.
+        // The keys it holds never show, not even inside another setting's text (a hook command
+        // may hold a key: then the file wrote it there, outside a key line, and it is the user's).
         String shown = config.toString();
         List<Secret> secrets = new ArrayList<>();
         config.privateKey().ifPresent(secrets::add);
         config.peers().forEach(peer -> peer.presharedKey().ifPresent(secrets::add));
         for (Secret secret : secrets) {
-            String base64 = Base64.getEncoder().encodeToString(secret.bytes());
-            assertFalse(shown.contains(base64.substring(0, 43)), () -> "a secret key is shown: " + shown);
+            String body = Base64.getEncoder().encodeToString(secret.bytes()).substring(0, 43);
+            if (Secrets.writtenOnlyAsSecret(text, body, "PrivateKey", "PresharedKey")) {
+                assertFalse(shown.contains(body), () -> "a secret key is shown: " + shown);
+            }
         }
     }
 
