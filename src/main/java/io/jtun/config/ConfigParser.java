@@ -14,6 +14,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -271,10 +272,17 @@ public final class ConfigParser {
             if (name < 0) {
                 return message;
             }
-            String shown = message;
+            List<String> runs = new ArrayList<>();
             Matcher run = BASE64_RUN.matcher(content.substring(name));
             while (run.find()) {
-                shown = shown.replace(run.group(), Secret.HIDDEN).replace(run.group(1), Secret.HIDDEN);
+                runs.add(run.group());
+                runs.add(run.group(1));
+            }
+            // Longest first: hiding a short run inside a long one first would leave the rest of it shown.
+            runs.sort(Comparator.comparingInt(String::length).reversed());
+            String shown = message;
+            for (String secret : runs) {
+                shown = shown.replace(secret, Secret.HIDDEN);
             }
             return shown;
         }

@@ -14,6 +14,7 @@ import io.jtun.fuzz.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>The property: the file parses, or {@link JtunException} with {@link ExitCode#USAGE} says
  * why in one line that starts with the file's name (and its line, when one line is at fault).
  * Secrets never show: no message holds a key written after "PrivateKey" or "PresharedKey" on the
- * line it is about, and a parsed config's {@code toString} holds none of its keys. Anything else
- * that escapes is a bug.
+ * line it is about, and a parsed config's {@code toString} holds none of its keys (unless the file
+ * also wrote them elsewhere, say in a hook command). Anything else that escapes is a bug.
  */
 @ExtendWith(FuzzFindings.class)
 class ConfigFuzzTest {
@@ -40,6 +41,7 @@ class ConfigFuzzTest {
     private static final String PUBLIC_A = key(0x33);
     private static final String PUBLIC_B = key(0x44);
     private static final Pattern LINE = Pattern.compile("fz0\\.conf:(\\d+): .*");
+    private static final Pattern KEY_LINE = Pattern.compile("(?i)\\s*(PrivateKey|PresharedKey)\\s*=");
 
     @FuzzTest
     @DictionaryEntries({"[Interface]", "[Peer]", "PrivateKey = @K", "PresharedKey = @P", "PublicKey = @A",
@@ -67,14 +69,19 @@ class ConfigFuzzTest {
             }
             return;
         }
-        // The keys it holds never show: not as themselves, nor in any other setting's text.
+        // The keys it holds never show. Unless the file wrote them elsewhere too: a hook command
+        // may hold a key, even after the word PrivateKey, and a command is shown as written.
         String shown = config.toString();
         List<Secret> secrets = new ArrayList<>();
         config.privateKey().ifPresent(secrets::add);
         config.peers().forEach(peer -> peer.presharedKey().ifPresent(secrets::add));
         for (Secret secret : secrets) {
-            String base64 = Base64.getEncoder().encodeToString(secret.bytes());
-            assertFalse(shown.contains(base64.substring(0, 43)), () -> "a secret key is shown: " + shown);
+            String body = Base64.getEncoder().encodeToString(secret.bytes()).substring(0, 43);
+            boolean onlyOnKeyLines = Arrays.stream(text.split("\\R")).filter(line -> line.contains(body))
+                    .allMatch(line -> KEY_LINE.matcher(line).lookingAt());
+            if (onlyOnKeyLines) {
+                assertFalse(shown.contains(body), () -> "a secret key is shown: " + shown);
+            }
         }
     }
 
