@@ -283,8 +283,8 @@ class FloodIT {
         double lost = udpAttacker.getOrDefault("RcvbufErrors", 0L) / (double) Math.max(1,
                 inSocket + udpAttacker.getOrDefault("RcvbufErrors", 0L));
         long allowed = 5 + 20 * 5; // the window is the attacker's 3 s of sending plus its wait for a cookie
-        String attackerFigures = "rate limited " + limited + ", passed " + passed + ", socket overflow " + Math.round(lost * 100)
-                + "%";
+        String attackerFigures = "rate limited " + limited + ", passed " + passed + ", socket overflow "
+                + Math.round(lost * 100) + "%";
 
         Files.createFile(stop);
         assertTrue(flood.process().waitFor(20, TimeUnit.SECONDS), "the flood stopped");
@@ -299,7 +299,8 @@ class FloodIT {
         System.out.printf("FLOOD handshake initiations: %s; under load after %.1f s; jtun peer through after %.1f s,"
                 + " wireguard-go after %.1f s; cookie attacker: %s (%s); V: %d cookie replies, queue peak %d, drops %s,"
                 + " %d datagrams received; daemon CPU %.2f s in %.1f s; RSS %d -> %d MiB%n", floodSaid, underLoadAfter,
-                peerAfter, wireguardGoAfter, attackerSaid, attackerFigures, after.cookieReplies(), after.queuePeak(), drops,
+                peerAfter, wireguardGoAfter, attackerSaid, attackerFigures, after.cookieReplies(), after.queuePeak(),
+                drops,
                 after.datagramsReceived() - before.datagramsReceived(), cpu / 100.0, floodSeconds, rssBefore / 1024,
                 rssAfter / 1024);
 
@@ -422,7 +423,8 @@ class FloodIT {
         assertTrue(Floods.alive(pid), "the daemon survived");
         ping(v, "10.66.0.2");
         ping(p, "fd00:66::1");
-        System.out.println("FLOOD from the device, offloads " + offloads + ": " + broken.stdout().strip().replace('\n', ';')
+        System.out.println("FLOOD from the device, offloads " + offloads + ": "
+                + broken.stdout().strip().replace('\n', ';')
                 + "; V dropped " + malformedAtV + " as malformed, P received the " + arrivedAtP + " sound ones; 8000 B"
                 + " pings whole; 65500 B pings: " + (tooBig.drops("too big") - beforeV.drops("too big")) + " too big"
                 + superPackets);
