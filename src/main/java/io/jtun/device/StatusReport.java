@@ -137,9 +137,9 @@ public final class StatusReport {
         if (!wireGuard.handshakeLoadSeen()) {
             return;
         }
-        out.append("  handshake load: ").append(wireGuard.cookieRepliesSent()).append(" cookie replies sent, queue peak ")
-                .append(wireGuard.handshakeQueuePeak()).append(" of ").append(wireGuard.handshakeQueueCapacity())
-                .append('\n');
+        out.append("  handshake load: ").append(wireGuard.cookieRepliesSent())
+                .append(" cookie replies sent, queue peak ").append(wireGuard.handshakeQueuePeak()).append(" of ")
+                .append(wireGuard.handshakeQueueCapacity()).append('\n');
     }
 
     /** wg's style: "1 minute, 5 seconds ago". */

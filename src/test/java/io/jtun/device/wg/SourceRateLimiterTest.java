@@ -60,7 +60,8 @@ class SourceRateLimiterTest {
         assertFalse(limiter.allowIpv4(ADDRESS, START));
         assertTrue(limiter.allowIpv4(ADDRESS + 1, START), "the neighbouring address has its own bucket");
         assertTrue(limiter.allowIpv6(0xfd00_0018_0000_0000L, START), "so has an IPv6 source");
-        assertTrue(limiter.allowIpv6(ADDRESS & 0xffffffffL, START), "an IPv6 prefix equal to an IPv4 address is another source");
+        assertTrue(limiter.allowIpv6(ADDRESS & 0xffffffffL, START),
+                "an IPv6 prefix equal to an IPv4 address is another source");
     }
 
     @Test
