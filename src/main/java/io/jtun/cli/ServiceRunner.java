@@ -41,10 +41,13 @@ final class ServiceRunner {
     private static void install(InterfaceService service) {
         Signals.onTermination(service::stop);
         Signals.onHangup(() -> {
+            Log.info("SIGHUP: reloading the configuration");
             try {
                 service.reload();
             } catch (JtunException e) {
                 Log.error(e.getMessage()); // already logged in context; the interface keeps running
+            } catch (RuntimeException e) {
+                Log.error("SIGHUP: the reload failed: " + e); // a bug; the interface keeps running
             }
         });
     }

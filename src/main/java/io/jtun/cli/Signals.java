@@ -11,9 +11,14 @@ final class Signals {
     private Signals() {
     }
 
-    /** SIGHUP: the conventional "re-read your configuration". Runs on its own thread. */
+    /**
+     * SIGHUP: the conventional "re-read your configuration". The JDK runs each handler on a
+     * platform thread of its own, so the reload runs right there: not on a virtual thread, which
+     * the reload's blocking netlink calls would pin, and which (seen twice in CI under load) may
+     * then wait for a carrier indefinitely.
+     */
     static void onHangup(Runnable reload) {
-        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().start(reload));
+        Signal.handle(new Signal("HUP"), signal -> reload.run());
     }
 
     static void onTermination(Runnable stop) {
