@@ -1,5 +1,6 @@
 package io.jtun.cli;
 
+import io.jtun.sys.Libc;
 import sun.misc.Signal;
 
 /**
@@ -8,6 +9,8 @@ import sun.misc.Signal;
  * a service manager expects of a requested stop.
  */
 final class Signals {
+    private static final int SIGHUP = 1;
+
     private Signals() {
     }
 
@@ -18,6 +21,7 @@ final class Signals {
      * then wait for a carrier indefinitely.
      */
     static void onHangup(Runnable reload) {
+        Libc.restoreDefaultDisposition(SIGHUP); // inherited as ignored under nohup: see there
         Signal.handle(new Signal("HUP"), signal -> reload.run());
     }
 

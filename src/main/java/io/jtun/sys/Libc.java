@@ -110,6 +110,7 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETEUID = plain("geteuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETUID = plain("getuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SIGNAL = plain("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     private static final MethodHandle GETGID = plain("getgid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETPWNAM = failing("getpwnam", FunctionDescriptor.of(ADDRESS, ADDRESS));
     private static final MethodHandle GETPWUID = failing("getpwuid", FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -492,6 +493,19 @@ public final class Libc {
     public static int geteuid() {
         try {
             return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Sets {@code signal}'s disposition back to the default (SIG_DFL). A process started under
+     * nohup inherits SIGHUP as ignored, and the JVM does not let a handler replace an ignored
+     * SIGHUP, so without this a daemon started from such a shell would never reload on SIGHUP.
+     */
+    public static void restoreDefaultDisposition(int signal) {
+        try {
+            MemorySegment unusedPrevious = (MemorySegment) SIGNAL.invokeExact(signal, MemorySegment.NULL);
         } catch (Throwable t) {
             throw unexpected(t);
         }
